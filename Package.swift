@@ -21,10 +21,13 @@ let package = Package(
 
         // The only importer of COpenSSL.
         .target(name: "SecureChatCrypto", dependencies: ["COpenSSL"]),
+        // Formats and domain: values in, values or typed errors out. No printing, exiting or sockets.
+        .target(name: "SecureChatCore", dependencies: ["SecureChatCrypto"]),
 
         // Shared by the test targets: where the vectors are, hex, Wycheproof's layout.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SecureChatCryptoTests", dependencies: ["SecureChatCrypto", "TestSupport"]),
+        .testTarget(name: "SecureChatCoreTests", dependencies: ["SecureChatCore", "SecureChatCrypto", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
