@@ -4,6 +4,9 @@ import PackageDescription
 let package = Package(
     name: "securechat",
     platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "securechat", targets: ["securechat"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
@@ -23,11 +26,23 @@ let package = Package(
         .target(name: "SecureChatCrypto", dependencies: ["COpenSSL"]),
         // Formats and domain: values in, values or typed errors out. No printing, exiting or sockets.
         .target(name: "SecureChatCore", dependencies: ["SecureChatCrypto"]),
+        // Invite link -> QR matrix (libqrencode) -> PNG (libpng) / SVG / terminal text.
+        .target(name: "SecureChatQR", dependencies: ["CQREncode", "CPNG"]),
+        // The executable: the only module that parses arguments, prints or exits.
+        .executableTarget(
+            name: "securechat",
+            dependencies: [
+                "SecureChatCore", "SecureChatCrypto", "SecureChatQR",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         // Shared by the test targets: where the vectors are, hex, Wycheproof's layout.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SecureChatCryptoTests", dependencies: ["SecureChatCrypto", "TestSupport"]),
         .testTarget(name: "SecureChatCoreTests", dependencies: ["SecureChatCore", "SecureChatCrypto", "TestSupport"]),
+        .testTarget(name: "SecureChatQRTests", dependencies: ["SecureChatQR", "CPNG"], exclude: ["Golden"]),
+        // Runs the built binary, as a user or a script would.
+        .testTarget(name: "SecureChatCLITests", dependencies: ["TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

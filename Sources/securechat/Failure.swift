@@ -1,0 +1,49 @@
+import SecureChatCore
+import SecureChatCrypto
+
+/// Documented exit statuses (also in securechat(1) EXIT STATUS).
+enum ExitStatus: Int32 {
+    case success = 0
+    /// Input/output failure, a file that exists, a missing file: the environment, not the data.
+    case failure = 1
+    /// The data is malformed: a token, key, identity file, age file or link that does not parse.
+    case malformed = 2
+    /// Authentication failed: wrong key or altered data, no matching identity, wrong passphrase.
+    case authentication = 3
+    /// A token is older than `--ttl` or dated too far in the future.
+    case expired = 4
+    /// The output was closed before everything was written (like a SIGPIPE death, 128 + 13).
+    case outputClosed = 141
+    /// Command-line usage errors, from the argument parser.
+    case usage = 64
+}
+
+/// What a command failed with: one message, an optional hint naming the fix, an exit status.
+struct Failure: Error {
+    var message: String
+    var hint: String?
+    var status: ExitStatus
+
+    init(_ message: String, hint: String? = nil, status: ExitStatus = .failure) {
+        self.message = message
+        self.hint = hint
+        self.status = status
+    }
+
+    /// Translates the core modules' typed errors; nil for errors the argument parser renders.
+    init?(_ error: Error) {
+        switch error {
+        case let e as FernetError:
+            switch e {
+            case .invalidKey: self.init(e.message, hint: "a key is 44 characters; make one with 'securechat keygen --fernet'", status: .malformed)
+            case .malformedToken: self.init(e.message, status: .malformed)
+            case .authenticationFailed: self.init(e.message, hint: "check that this is the room's key; a token altered in transit cannot be recovered", status: .authentication)
+            case .expired, .fromTheFuture: self.init(e.message, hint: "drop --ttl to read it regardless of its age", status: .expired)
+            }
+        case let e as CryptoError:
+            self.init("cryptographic operation failed: \(e)", status: .failure)
+        default:
+            return nil
+        }
+    }
+}
