@@ -52,11 +52,11 @@ struct Decrypt: ParsableCommand {
 /// Many tokens, one per line: every one is verified and decrypted before any is released.
 enum FernetLog {
     static func decrypt(_ data: [UInt8], fernet: Fernet, ttl: UInt64?, now: UInt64) throws -> [[UInt8]] {
-        let lines = data.split(separator: 0x0a, omittingEmptySubsequences: false)
-        var tokens = [(line: Int, text: String)]()
-        for (i, raw) in lines.enumerated() {
-            let t = String(decoding: raw, as: UTF8.self).trimmingASCIIWhitespace()
-            if !t.isEmpty { tokens.append((i + 1, t)) }
+        func space(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0d || c == 0x0a }
+        var tokens = [(line: Int, text: ArraySlice<UInt8>)]()
+        for (i, raw) in data.split(separator: 0x0a, omittingEmptySubsequences: false).enumerated() {
+            guard let s = raw.firstIndex(where: { !space($0) }), let e = raw.lastIndex(where: { !space($0) }) else { continue }
+            tokens.append((i + 1, raw[s...e]))
         }
         guard !tokens.isEmpty else {
             throw Failure("the input is empty: no token to decrypt", status: .malformed)
@@ -64,7 +64,7 @@ enum FernetLog {
         var out = [[UInt8]]()
         for (line, token) in tokens {
             do {
-                out.append(try fernet.decrypt(token, ttl: ttl, now: now))
+                out.append(try fernet.decrypt(bytes: Array(token), ttl: ttl, now: now))
             } catch {
                 guard var failure = Failure(error) else { throw error }
                 if tokens.count > 1 { failure.message = "line \(line): " + failure.message }
