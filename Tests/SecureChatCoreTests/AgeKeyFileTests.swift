@@ -15,6 +15,16 @@ import SecureChatCore
         #expect(parsed.map(\.recipient) == [a.recipient, b.recipient])
     }
 
+    @Test func crlfLineEndings() throws {
+        let a = AgeIdentity(), b = AgeIdentity()
+        let identities = "# created: now\r\n\(a.encoded)\r\n\r\n\(b.encoded)\r\n"
+        #expect(try AgeIdentityFile.parse(identities).map(\.recipient) == [a.recipient, b.recipient])
+        let recipients = "\(a.recipient)\r\n# comment\r\nage1bad\r\n"
+        #expect(throws: AgeError.malformedRecipientsFile(line: 3, reason: "missing or misplaced separator")) {
+            try AgeRecipientsFile.parse(recipients)
+        }
+    }
+
     @Test func identityFileErrorsNameTheLine() {
         let text = "# comment\n\(AgeIdentity().encoded)\nnot a key\n"
         #expect(throws: AgeError.malformedIdentityFile(line: 3, reason: "expected an AGE-SECRET-KEY-1… line or a # comment")) {

@@ -4,9 +4,11 @@ enum AgeKeyFileLines {
     /// The entries with their 1-based line numbers.
     static func entries(_ text: String) -> [(line: Int, text: String)] {
         var out = [(line: Int, text: String)]()
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = raw.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0 == " " || $0 == "\t" || $0 == "\r" }
-            let entry = String(trimmed.reversed())
+        // Swift reads "\r\n" as one Character, so both endings are separators here.
+        let lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+        for (i, raw) in lines.enumerated() {
+            let isBlank = { (c: Character) in c == " " || c == "\t" || c == "\r" }
+            let entry = String(raw.drop(while: isBlank).reversed().drop(while: isBlank).reversed())
             if entry.isEmpty || entry.hasPrefix("#") { continue }
             out.append((i + 1, entry))
         }
