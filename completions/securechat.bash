@@ -173,22 +173,48 @@ _securechat() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    encrypt|decrypt|help)
+    keygen|encrypt|decrypt|inspect|help)
         # Offer subcommand argument completions
         "_securechat_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'encrypt decrypt help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'keygen encrypt decrypt inspect help' -- "${cur}"))
+        ;;
+    esac
+}
+
+_securechat_keygen() {
+    repeating_flags=()
+    non_repeating_flags=(--fernet --passphrase -p --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--output -o -y --passphrase-fd --work-factor)
+    __securechat_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--output'|'-o')
+        __securechat_add_completions -f
+        return
+        ;;
+    '-y')
+        __securechat_add_completions -f
+        return
+        ;;
+    '--passphrase-fd')
+        return
+        ;;
+    '--work-factor')
+        return
         ;;
     esac
 }
 
 _securechat_encrypt() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
-    repeating_options=()
-    non_repeating_options=(-k --key-file --key-fd --output -o)
+    non_repeating_flags=(--passphrase -p --armor -a --version -h --help)
+    repeating_options=(-r -R -i)
+    non_repeating_options=(-k --key-file --key-fd --passphrase-fd --work-factor --output -o)
     __securechat_offer_flags_options 1
 
     # Offer option value completions
@@ -198,6 +224,23 @@ _securechat_encrypt() {
         return
         ;;
     '--key-fd')
+        return
+        ;;
+    '-r')
+        return
+        ;;
+    '-R')
+        __securechat_add_completions -f
+        return
+        ;;
+    '-i')
+        __securechat_add_completions -f
+        return
+        ;;
+    '--passphrase-fd')
+        return
+        ;;
+    '--work-factor')
         return
         ;;
     '--output'|'-o')
@@ -218,8 +261,8 @@ _securechat_encrypt() {
 _securechat_decrypt() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
-    repeating_options=()
-    non_repeating_options=(-k --key-file --key-fd --ttl --output -o)
+    repeating_options=(-i)
+    non_repeating_options=(-k --key-file --key-fd --passphrase-fd --max-work-factor --ttl --output -o)
     __securechat_offer_flags_options 1
 
     # Offer option value completions
@@ -231,6 +274,16 @@ _securechat_decrypt() {
     '--key-fd')
         return
         ;;
+    '-i')
+        __securechat_add_completions -f
+        return
+        ;;
+    '--passphrase-fd')
+        return
+        ;;
+    '--max-work-factor')
+        return
+        ;;
     '--ttl')
         return
         ;;
@@ -239,6 +292,22 @@ _securechat_decrypt() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __securechat_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_securechat_inspect() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __securechat_offer_flags_options 1
 
     # Offer positional completions
     case "${positional_number}" in

@@ -17,7 +17,8 @@ struct KeyOptions: ParsableArguments {
         "Read the room key(s) from file descriptor N (e.g. 3 with '3<room.key').", valueName: "n"))
     var keyFD: Int32?
 
-    var isGiven: Bool { keyFile != nil || keyFD != nil || Paths.env("SECURECHAT_KEY") != nil }
+    /// A key source named on the command line (the environment variable is a fallback, not a choice).
+    var hasExplicitSource: Bool { keyFile != nil || keyFD != nil }
 
     /// The keys, or nil when no source was given.
     func load() throws -> [FernetKey]? {
