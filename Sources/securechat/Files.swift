@@ -65,6 +65,15 @@ final class OutputFile: ByteWriter {
         if !overwrite, access(path, F_OK) == 0 {
             throw Failure("\(path) already exists; refusing to overwrite it", hint: "choose another file with -o, or remove the old one yourself")
         }
+        // A device or pipe (/dev/null, a FIFO) is written in place: there is nothing to rename.
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+            guard (st.st_mode & S_IFMT) != S_IFDIR else { throw Failure("cannot write \(path): it is a directory") }
+            let f = open(path, O_WRONLY | O_CLOEXEC)
+            guard f >= 0 else { throw Failure("cannot write \(path): \(errnoText())") }
+            fd = f
+            return
+        }
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[..<$0]) } ?? "."
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -89,7 +98,10 @@ final class OutputFile: ByteWriter {
 
     /// Makes the output visible under its final name.
     func commit() throws {
-        guard let temporary, let path else { return }
+        guard let temporary, let path else {
+            if path != nil { close(fd) }
+            return
+        }
         let mask = umask(0); umask(mask)
         fchmod(fd, mode & ~mask)
         guard fsync(fd) == 0 else { abandon(); throw Failure("cannot write \(path): \(errnoText())") }

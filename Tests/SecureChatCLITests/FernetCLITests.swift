@@ -55,6 +55,20 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["t"])
     }
 
+    /// Devices and pipes are written in place, never replaced by a renamed file.
+    @Test func outputToDevicesAndFIFOs() throws {
+        let dir = try CLI.sandbox()
+        let r = try CLI.shell("""
+            set -e
+            echo x | "$SC" encrypt -o /dev/null
+            test -c /dev/null && echo device
+            mkfifo pipe
+            cat pipe > got & echo y | "$SC" encrypt -o pipe; wait
+            "$SC" decrypt < got
+            """, env: ["SECURECHAT_KEY": key], cwd: dir)
+        #expect(r.status == 0 && r.out == "device\ny\n", "\(r.stderr)")
+    }
+
     @Test func ttlExpiry() throws {
         let enc = try CLI.run(["encrypt"], stdin: Array("old".utf8), env: ["SECURECHAT_KEY": key, "SECURECHAT_NOW": "1700000000"])
         let ok = try CLI.run(["decrypt", "--ttl", "1h"], stdin: enc.stdout, env: ["SECURECHAT_KEY": key, "SECURECHAT_NOW": "1700003600"])
