@@ -5,6 +5,16 @@ import Glibc
 
 private func errnoText() -> String { String(cString: strerror(errno)) }
 
+/// read(2), retried on EINTR; a failure names `name`.
+func readRetrying(fd: Int32, into buffer: UnsafeMutableRawBufferPointer, name: String) throws -> Int {
+    while true {
+        let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+        if n >= 0 { return n }
+        if errno == EINTR { continue }
+        throw Failure("cannot read \(name): \(errnoText())")
+    }
+}
+
 /// Reads a file or standard input (`nil` or `-`) through a plain file descriptor.
 final class InputFile: ByteReader {
     let fd: Int32
@@ -33,12 +43,7 @@ final class InputFile: ByteReader {
     deinit { if owned { close(fd) } }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 { return n }
-            if errno == EINTR { continue }
-            throw Failure("cannot read \(name): \(errnoText())")
-        }
+        try readRetrying(fd: fd, into: buffer, name: name)
     }
 }
 

@@ -65,11 +65,6 @@ final class FDReader: ByteReader {
     init(fd: Int32) { self.fd = fd }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 { return n }
-            if errno == EINTR { continue }
-            throw Failure("cannot read file descriptor \(fd): \(String(cString: strerror(errno)))")
-        }
+        try readRetrying(fd: fd, into: buffer, name: "file descriptor \(fd)")
     }
 }
