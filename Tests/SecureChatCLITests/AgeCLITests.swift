@@ -194,3 +194,41 @@ import SecureChatCrypto
         #expect(r.out.contains("did you mean --armor (-a)?"))
     }
 }
+
+/// Identity and key files that are not what they claim, each with its exact error.
+@Suite struct KeyFileCLITests {
+    @Test(arguments: [
+        ("# just a comment\n", Int32(2), "securechat: error: id.txt: invalid identity: the file holds no AGE-SECRET-KEY-1 line\n"),
+        ("# created: now\nAGE-SECRET-KEY-1QQQ\n", 2, "securechat: error: id.txt: identity file, line 2: "),
+        ("age1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n", 2, "securechat: error: id.txt: identity file, line 1: "),
+    ])
+    func malformedIdentityFile(text: String, status: Int32, stderr: String) throws {
+        let dir = try CLI.sandbox()
+        let path = dir.appendingPathComponent("id.txt")
+        try text.write(to: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path.path)
+        let r = try CLI.run(["keygen", "-y", "id.txt"], cwd: dir)
+        #expect(r.status == status)
+        #expect(r.stderr.hasPrefix(stderr), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func emptyKeyFile() throws {
+        let dir = try CLI.sandbox()
+        let path = dir.appendingPathComponent("room.key")
+        try "\n# nothing\n".write(to: path, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: path.path)
+        let r = try CLI.run(["encrypt", "-k", "room.key"], stdin: [1], cwd: dir)
+        #expect(r.status == 2 && r.stderr == "securechat: error: key file room.key holds no key\n")
+    }
+
+    @Test func fernetKeyFileIsPrivateAndNeverOverwritten() throws {
+        let dir = try CLI.sandbox()
+        let r = try CLI.shell("""
+            "$SC" keygen --fernet -o room.key && stat -c %a room.key && wc -c < room.key
+            "$SC" keygen --fernet -o room.key; echo "status=$?"
+            """, cwd: dir)
+        #expect(r.out == "600\n45\nstatus=1\n", "\(r.stderr)")
+        #expect(r.stderr.contains("securechat: error: room.key already exists; refusing to overwrite it"))
+    }
+}

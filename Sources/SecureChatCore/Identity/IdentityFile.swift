@@ -16,9 +16,14 @@ public enum IdentityFile {
 
     /// The first identity in an (unencrypted) identity file.
     public static func parse(_ text: String) throws(AgeError) -> Identity {
-        let identities = try AgeIdentityFile.parse(text)
+        let identities: [AgeIdentity]
+        do {
+            identities = try AgeIdentityFile.parse(text)
+        } catch .noIdentities {
+            identities = []
+        }
         guard let first = identities.first else {
-            throw .malformedIdentityFile(line: 0, reason: "it holds no AGE-SECRET-KEY-1 line")
+            throw .invalidIdentity("the file holds no AGE-SECRET-KEY-1 line")
         }
         return Identity(agreementKey: first.privateKey)
     }
