@@ -1,5 +1,6 @@
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatQR
 
 /// Documented exit statuses (also in securechat(1) EXIT STATUS).
 enum ExitStatus: Int32 {
@@ -39,6 +40,18 @@ struct Failure: Error {
             case .malformedToken: self.init(e.message, status: .malformed)
             case .authenticationFailed: self.init(e.message, hint: "check that this is the room's key; a token altered in transit cannot be recovered", status: .authentication)
             case .expired, .fromTheFuture: self.init(e.message, hint: "drop --ttl to read it regardless of its age", status: .expired)
+            }
+        case let e as InviteError:
+            self.init(e.message, status: .malformed)
+        case let e as RoomFileError:
+            self.init(e.message, status: .malformed)
+        case let e as QRError:
+            switch e {
+            case .emptyInput: self.init(e.description, status: .malformed)
+            case .tooLong(_, _, let level):
+                self.init(e.description, hint: level == .low ? "shorten the link" : "a lower error-correction level holds more: -l L takes up to \(QRErrorCorrection.low.maxBytes) bytes", status: .malformed)
+            case .invalidColor, .invalidModuleSize, .invalidMargin: self.init(e.description, status: .usage)
+            case .encoderFailed, .pngFailed: self.init(e.description, status: .failure)
             }
         case let e as CryptoError:
             self.init("cryptographic operation failed: \(e)", status: .failure)

@@ -15,7 +15,7 @@ struct SecureChat: ParsableCommand {
             See 'securechat help <command>' and the securechat(1) manual.
             """,
         version: version,
-        subcommands: [Encrypt.self, Decrypt.self])
+        subcommands: [Encrypt.self, Decrypt.self, RoomCommand.self, InviteQR.self])
 
     /// Every command's errors end here, rendered once (see `Diagnostics`).
     static func main() {
