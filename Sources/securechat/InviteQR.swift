@@ -24,8 +24,9 @@ struct InviteQR: ParsableCommand {
             --foreground/--background RRGGBB[AA] (PNG, SVG). The same link and options always \
             give the same bytes. -o FILE appears only once complete.
 
-            Exit status: 0 success; 1 I/O errors, PNG refused on a terminal; 2 an empty, \
-            malformed or too long link, or a bad room file; 64 usage errors.
+            Exit status: 0 success; 1 an I/O error, no such room, a room file others can \
+            read, PNG refused on a terminal; 2 an empty, malformed or too long link, a \
+            malformed room file; 64 usage errors, bad option values included.
             """)
 
     enum Format: String, CaseIterable {

@@ -13,8 +13,8 @@ struct RoomCommand: ParsableCommand {
             docs/room-file.md. Other commands take a room by id or file: 'invite-qr --room', \
             'encrypt --room', 'decrypt --room'.
 
-            Exit status: 0 success; 1 a missing room, a room file others can read, or an I/O \
-            error; 2 a malformed room file, link or option value; 64 usage errors.
+            Exit status: 0 success; 1 no such room, a room file others can read, or an I/O \
+            error; 2 a malformed room file; 64 usage errors, bad option values included.
             """,
         subcommands: [RoomCreate.self, RoomList.self, RoomShow.self, RoomDelete.self])
 }

@@ -13,8 +13,8 @@ extension RoomCommand {
                 join and read. An approval room's link carries no key: joiners knock and a \
                 member lets them in.
 
-                --server puts the relay's address in the link; registering the room on a \
-                running relay is not done yet.
+                --server puts the relay's address in the link; it does not yet register the \
+                room on that relay.
 
                 With --json the output is one JSON object on one line: id, name, policy, \
                 created, expires, max_members, server, invite and file.
