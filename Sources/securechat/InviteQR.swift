@@ -15,9 +15,10 @@ struct InviteQR: ParsableCommand {
             Format (-t): png; svg; utf8 (Unicode half blocks, two module rows per line, so a \
             typical invite fits an 80-column terminal; ink on the light modules, for \
             light-on-dark terminals, --inverted for dark-on-light); ansi (black and white \
-            background colours, on a terminal only: elsewhere, or with NO_COLOR set, it falls \
-            back to utf8); ascii ('#' and spaces). Without -t: from the name given to -o \
-            (.png, .svg; .txt is utf8), otherwise utf8. PNG is never written to a terminal.
+            background colours, on a terminal only: elsewhere, with NO_COLOR set or \
+            TERM=dumb, it falls back to utf8); ascii ('#' and spaces). Without -t: from the \
+            name given to -o (.png, .svg; .txt is utf8), otherwise utf8. PNG is never written \
+            to a terminal.
 
             Like qrencode: -l error correction (default M), -s pixels per module (PNG, SVG; \
             default 3), -m margin in modules (default 4 for PNG and SVG, 2 for text), \
@@ -101,7 +102,7 @@ struct InviteQR: ParsableCommand {
         if format == .png, out.isTerminal {
             throw Failure("refusing to write PNG data to the terminal", hint: "use -o FILE.png, or pipe the output")
         }
-        if format == .ansi, !out.isTerminal || Paths.env("NO_COLOR") != nil { format = .utf8 }
+        if format == .ansi, !out.isTerminal || Paths.env("NO_COLOR") != nil || Paths.env("TERM") == "dumb" { format = .utf8 }
 
         let bytes: [UInt8]
         switch format {

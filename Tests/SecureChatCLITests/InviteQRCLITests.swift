@@ -94,8 +94,10 @@ import TestSupport
             let flag = inverted ? " --inverted" : ""
             let ansi = try onTerminal("\"$SC\" invite-qr -t ansi\(flag) '\(Self.link)'", sandbox: box)
             try Self.compare(ansi.output, golden: inverted ? "ansi-inverted" : "ansi")
-            let noColor = try onTerminal("NO_COLOR=1 \"$SC\" invite-qr -t ansi\(flag) '\(Self.link)'", sandbox: box)
-            try Self.compare(noColor.output, golden: inverted ? "utf8-inverted" : "utf8")
+            for setting in ["NO_COLOR=1", "TERM=dumb"] {
+                let noColor = try onTerminal("\(setting) \"$SC\" invite-qr -t ansi\(flag) '\(Self.link)'", sandbox: box)
+                try Self.compare(noColor.output, golden: inverted ? "utf8-inverted" : "utf8")
+            }
         }
         // Piped, ansi is utf8 too.
         try Self.compare(try box.run(["invite-qr", "-t", "ansi", Self.link]).out, golden: "utf8")

@@ -44,7 +44,8 @@ public struct Room: Sendable, Equatable {
     /// (`nameProblem`, `maxLifetime`, `memberLimitRange`).
     public static func create(name: String, policy: Policy, lifetime: UInt64 = defaultLifetime,
                               memberLimit: Int = defaultMemberLimit, server: ServerAddress = .local, now: UInt64) -> Room {
-        Room(id: .random(), name: name, policy: policy, created: now, expires: now + lifetime,
+        let (expires, overflow) = now.addingReportingOverflow(lifetime)
+        return Room(id: .random(), name: name, policy: policy, created: now, expires: overflow ? .max : expires,
              memberLimit: memberLimit, server: server, keys: [.generate()])
     }
 
