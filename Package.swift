@@ -42,7 +42,7 @@ let package = Package(
         .testTarget(name: "SecureChatCoreTests", dependencies: ["SecureChatCore", "SecureChatCrypto", "TestSupport"]),
         .testTarget(name: "SecureChatQRTests", dependencies: ["SecureChatQR", "CPNG"], exclude: ["Golden"]),
         // Runs the built binary, as a user or a script would.
-        .testTarget(name: "SecureChatCLITests", dependencies: ["TestSupport", "SecureChatCore", "SecureChatCrypto"]),
+        .testTarget(name: "SecureChatCLITests", dependencies: ["TestSupport", "SecureChatCore", "SecureChatCrypto"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatQR
 
 /// Documented exit statuses (also in securechat(1) EXIT STATUS).
 enum ExitStatus: Int32 {
@@ -42,6 +43,18 @@ struct Failure: Error {
             }
         case let e as AgeError:
             self.init(age: e)
+        case let e as InviteError:
+            self.init(e.message, status: .malformed)
+        case let e as RoomFileError:
+            self.init(e.message, status: .malformed)
+        case let e as QRError:
+            switch e {
+            case .emptyInput: self.init(e.description, status: .malformed)
+            case .tooLong(_, _, let level):
+                self.init(e.description, hint: level == .low ? "shorten the link" : "a lower error-correction level holds more: -l L takes up to \(QRErrorCorrection.low.maxBytes) bytes", status: .malformed)
+            case .invalidColor, .invalidModuleSize, .invalidMargin: self.init(e.description, status: .usage)
+            case .encoderFailed, .pngFailed: self.init(e.description, status: .failure)
+            }
         case let e as CryptoError:
             self.init("cryptographic operation failed: \(e)", status: .failure)
         default:
