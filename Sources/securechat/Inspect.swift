@@ -84,6 +84,15 @@ struct Inspection {
     }
 
     static func item(_ line: String) throws -> Inspection {
+        if InviteLink.looksLikeInvite(line) {
+            let link = try InviteLink(parsing: line)
+            let policy = link.policy == .open ? "open (the link carries the room key)" : "approval (the link carries no key)"
+            return Inspection(
+                fields: ["type": "invite", "version": .int(1), "server": .string(link.server.description),
+                         "room_id": .string(link.roomID.description), "policy": .string(link.policy.rawValue),
+                         "has_key": .bool(link.key != nil)],
+                text: "securechat invite link, version 1\n  server: \(link.server)\n  room:   \(link.roomID)\n  policy: \(policy)")
+        }
         if line.hasPrefix("age1") {
             let r = try AgeRecipient(string: line)
             return Inspection(fields: ["type": "recipient", "recipient": .string(r.description)], text: "age X25519 recipient \(r)")
