@@ -3,6 +3,7 @@ import SecureChatCore
 
 struct Decrypt: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "decrypt",
         abstract: "Decrypt Fernet tokens or an age file; the kind of input is detected.",
         discussion: """
             Fernet input holds one token, or many, one per line (a pasted chat log); blank lines and \

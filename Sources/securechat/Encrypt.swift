@@ -3,6 +3,7 @@ import SecureChatCore
 
 struct Encrypt: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "encrypt",
         abstract: "Encrypt a message or file to a room key, to age recipients, or with a passphrase.",
         discussion: """
             With a room key (-k, --key-fd, SECURECHAT_KEY) the output is one Fernet token on one line, \

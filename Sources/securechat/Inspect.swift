@@ -3,6 +3,7 @@ import SecureChatCore
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",
         abstract: "Say what an input is without decrypting it.",
         discussion: """
             Recognises Fernet tokens (with the time each claims; unauthenticated, since no key is \

@@ -3,6 +3,7 @@ import SecureChatCore
 
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "keygen",
         abstract: "Make an identity (age X25519 key pair) or a room key.",
         discussion: """
             Writes an age identity file (mode 0600, never overwritten) and prints its recipient \
