@@ -276,6 +276,14 @@ _securechat_room_show() {
     repeating_options=()
     non_repeating_options=()
     __securechat_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __securechat_add_completions -W "$(__securechat_custom_complete ---completion room show -- positional@0 "${COMP_CWORD}" "$(__securechat_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _securechat_room_delete() {
@@ -284,6 +292,14 @@ _securechat_room_delete() {
     repeating_options=()
     non_repeating_options=()
     __securechat_offer_flags_options 1
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __securechat_add_completions -W "$(__securechat_custom_complete ---completion room delete -- positional@0 "${COMP_CWORD}" "$(__securechat_cursor_index_in_current_word)")"
+        return
+        ;;
+    esac
 }
 
 _securechat_invite-qr() {
@@ -296,6 +312,7 @@ _securechat_invite-qr() {
     # Offer option value completions
     case "${prev}" in
     '--room')
+        __securechat_add_completions -W "$(__securechat_custom_complete ---completion invite-qr -- --room "${COMP_CWORD}" "$(__securechat_cursor_index_in_current_word)")"
         return
         ;;
     '--output'|'-o')
@@ -341,6 +358,7 @@ _securechat_encrypt() {
         return
         ;;
     '--room')
+        __securechat_add_completions -W "$(__securechat_custom_complete ---completion encrypt -- --room "${COMP_CWORD}" "$(__securechat_cursor_index_in_current_word)")"
         return
         ;;
     '--invite')
@@ -395,6 +413,7 @@ _securechat_decrypt() {
         return
         ;;
     '--room')
+        __securechat_add_completions -W "$(__securechat_custom_complete ---completion decrypt -- --room "${COMP_CWORD}" "$(__securechat_cursor_index_in_current_word)")"
         return
         ;;
     '--invite')

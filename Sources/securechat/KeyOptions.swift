@@ -19,7 +19,8 @@ struct KeyOptions: ParsableArguments {
     var keyFD: Int32?
 
     @Option(name: .customLong("room"), help: ArgumentHelp(
-        "Use the key(s) of room ID (see 'securechat room list') or of a room FILE.", valueName: "id|file"))
+        "Use the key(s) of room ID (see 'securechat room list') or of a room FILE.", valueName: "id|file"),
+        completion: .custom(RoomStore.completeIDs))
     var room: String?
 
     @Option(name: .customLong("invite"), help: ArgumentHelp(

@@ -14,7 +14,7 @@ extension RoomCommand {
                 Prints nothing on success.
                 """)
 
-        @Argument(help: ArgumentHelp("The room's id.", valueName: "id"))
+        @Argument(help: ArgumentHelp("The room's id.", valueName: "id"), completion: .custom(RoomStore.completeIDs))
         var room: String
 
         func validate() throws {

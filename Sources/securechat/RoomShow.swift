@@ -13,7 +13,7 @@ extension RoomCommand {
                 invite and keys as above.
                 """)
 
-        @Argument(help: ArgumentHelp("The room's id, or the path of a room file.", valueName: "id|file"))
+        @Argument(help: ArgumentHelp("The room's id, or the path of a room file.", valueName: "id|file"), completion: .custom(RoomStore.completeIDs))
         var room: String
 
         @Flag(help: "Also print the room keys and an open room's invite link.")

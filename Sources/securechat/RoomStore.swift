@@ -64,6 +64,18 @@ enum RoomStore {
         return file
     }
 
+    /// Room ids for shell completion: the names of the room files, without reading them.
+    @Sendable static func completeIDs(_ words: [String], _ index: Int, _ prefix: String) -> [String] {
+        guard let dir = opendir(directory) else { return [] }
+        defer { closedir(dir) }
+        var ids = [String]()
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasSuffix(".json"), name.hasPrefix(prefix) { ids.append(String(name.dropLast(5))) }
+        }
+        return ids.sorted()
+    }
+
     /// Every room in the directory, oldest first. Files that cannot be used are reported with a
     /// warning and left out, so one broken file does not hide the others.
     static func all() -> [(room: Room, path: String)] {
