@@ -36,34 +36,49 @@ public enum Base64 {
     }
 
     static func encodeAppending(_ input: UnsafeBufferPointer<UInt8>, table: [UInt8], padded: Bool, to out: inout [UInt8]) {
-        let n = input.count
-        guard n > 0 else { return }
-        let full = n / 3, rest = n % 3
-        let produced = full * 4 + (rest == 0 ? 0 : (padded ? 4 : rest + 1))
+        guard input.count > 0 else { return }
         let base = out.count
-        out.append(contentsOf: repeatElement(0, count: produced))
-        let pairs = table == urlTable ? urlPairs : standardPairs
+        out.append(contentsOf: repeatElement(0, count: encodedCount(input.count, padded: padded)))
+        let alphabet: Alphabet = table == urlTable ? .url : .standard
         out.withUnsafeMutableBufferPointer { o in
-            table.withUnsafeBufferPointer { t in
-                pairs.withUnsafeBufferPointer { p in
-                    let raw = UnsafeMutableRawPointer(o.baseAddress! + base)
-                    var i = 0
-                    for g in 0..<full {
-                        let v = Int(input[i]) << 16 | Int(input[i + 1]) << 8 | Int(input[i + 2])
-                        let word = UInt32(p[v >> 12]) | UInt32(p[v & 0xfff]) << 16
-                        raw.storeBytes(of: word.littleEndian, toByteOffset: g * 4, as: UInt32.self)
-                        i += 3
-                    }
-                }
-                var w = base + full * 4, i = full * 3
-                if rest > 0 {
-                    let v = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
-                    o[w] = t[Int(v >> 18 & 63)]; o[w + 1] = t[Int(v >> 12 & 63)]
-                    if rest == 2 { o[w + 2] = t[Int(v >> 6 & 63)] } else if padded { o[w + 2] = UInt8(ascii: "=") }
-                    if padded { o[w + 3] = UInt8(ascii: "=") }
-                }
+            _ = encode(UnsafeRawBufferPointer(input), alphabet: alphabet, padded: padded, into: o.baseAddress! + base)
+        }
+    }
+
+    /// Characters needed for `byteCount` bytes.
+    public static func encodedCount(_ byteCount: Int, padded: Bool) -> Int {
+        padded ? (byteCount + 2) / 3 * 4 : (byteCount * 4 + 2) / 3
+    }
+
+    /// Writes the encoding of `input` to `out` (room for `encodedCount`); returns the characters written.
+    public static func encode(_ input: UnsafeRawBufferPointer, alphabet: Alphabet, padded: Bool,
+                              into out: UnsafeMutablePointer<UInt8>) -> Int {
+        let n = input.count
+        let full = n / 3, rest = n % 3
+        let pairs = alphabet == .url ? urlPairs : standardPairs
+        let table = alphabet == .url ? urlTable : standardTable
+        pairs.withUnsafeBufferPointer { p in
+            let raw = UnsafeMutableRawPointer(out)
+            var i = 0
+            for g in 0..<full {
+                let v = Int(input[i]) << 16 | Int(input[i + 1]) << 8 | Int(input[i + 2])
+                let word = UInt32(p[v >> 12]) | UInt32(p[v & 0xfff]) << 16
+                raw.storeBytes(of: word.littleEndian, toByteOffset: g * 4, as: UInt32.self)
+                i += 3
             }
         }
+        var w = full * 4
+        if rest > 0 {
+            let i = full * 3
+            let v = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
+            table.withUnsafeBufferPointer { t in
+                out[w] = t[Int(v >> 18 & 63)]; out[w + 1] = t[Int(v >> 12 & 63)]
+                w += 2
+                if rest == 2 { out[w] = t[Int(v >> 6 & 63)]; w += 1 } else if padded { out[w] = UInt8(ascii: "="); w += 1 }
+                if padded { out[w] = UInt8(ascii: "="); w += 1 }
+            }
+        }
+        return w
     }
 
     /// Decodes `text`; nil on any character outside the alphabet, wrong padding, or
@@ -74,49 +89,54 @@ public enum Base64 {
     }
 
     static func decode(buffer: UnsafeBufferPointer<UInt8>, alphabet: Alphabet, padded: Bool) -> [UInt8]? {
-        var count = buffer.count
+        var ok = true
+        let out = [UInt8](unsafeUninitializedCapacity: buffer.count / 4 * 3 + 2) { o, initialized in
+            let n = decode(UnsafeRawBufferPointer(buffer), alphabet: alphabet, padded: padded, into: o.baseAddress!)
+            ok = n != nil
+            initialized = n ?? 0
+        }
+        return ok ? out : nil
+    }
+
+    /// Decodes a canonical encoding into `out` (room for `input.count / 4 * 3 + 2` bytes); returns
+    /// the bytes written, or nil on any character outside the alphabet, wrong padding, or
+    /// non-zero trailing bits (a non-canonical encoding).
+    public static func decode(_ input: UnsafeRawBufferPointer, alphabet: Alphabet, padded: Bool,
+                              into o: UnsafeMutablePointer<UInt8>) -> Int? {
+        var count = input.count
         if padded {
             guard count % 4 == 0 else { return nil }
             var pad = 0
-            while pad < 2, count > 0, buffer[count - 1] == UInt8(ascii: "=") { count -= 1; pad += 1 }
+            while pad < 2, count > 0, input[count - 1] == UInt8(ascii: "=") { count -= 1; pad += 1 }
         }
         if count % 4 == 1 { return nil }
         let table = alphabet == .url ? urlDecode : standardDecode
         let full = count / 4, rest = count % 4
-        let outCount = full * 3 + (rest == 0 ? 0 : rest - 1)
-        var ok = true
-        let out = [UInt8](unsafeUninitializedCapacity: outCount) { o, initialized in
-            table.withUnsafeBufferPointer { t in
-                var r = 0, w = 0, bad: UInt8 = 0
-                for _ in 0..<full {
-                    let a = t[Int(buffer[r])], b = t[Int(buffer[r + 1])], c = t[Int(buffer[r + 2])], d = t[Int(buffer[r + 3])]
-                    bad |= a | b | c | d
-                    let v = UInt32(a & 63) << 18 | UInt32(b & 63) << 12 | UInt32(c & 63) << 6 | UInt32(d & 63)
-                    o[w] = UInt8(truncatingIfNeeded: v >> 16); o[w + 1] = UInt8(truncatingIfNeeded: v >> 8); o[w + 2] = UInt8(truncatingIfNeeded: v)
-                    r += 4; w += 3
-                }
-                // 0xff marks characters outside the alphabet; any of them sets the top bits.
-                if bad & 0xc0 != 0 { ok = false }
-                if rest > 0, ok {
-                    var v: UInt32 = 0
-                    for k in 0..<rest {
-                        let x = t[Int(buffer[r + k])]
-                        if x == 0xff { ok = false; break }
-                        v = v << 6 | UInt32(x)
-                    }
-                    if ok {
-                        let bits = rest * 6
-                        let extra = bits % 8
-                        // Leftover bits must be zero, or two encodings would decode to the same bytes.
-                        if v & ((1 << UInt32(extra)) - 1) != 0 { ok = false }
-                        v >>= UInt32(extra)
-                        for k in 0..<(rest - 1) { o[w + k] = UInt8(truncatingIfNeeded: v >> UInt32(8 * (rest - 2 - k))) }
-                    }
-                }
+        return table.withUnsafeBufferPointer { t -> Int? in
+            var r = 0, w = 0, bad: UInt8 = 0
+            for _ in 0..<full {
+                let a = t[Int(input[r])], b = t[Int(input[r + 1])], c = t[Int(input[r + 2])], d = t[Int(input[r + 3])]
+                bad |= a | b | c | d
+                let v = UInt32(a & 63) << 18 | UInt32(b & 63) << 12 | UInt32(c & 63) << 6 | UInt32(d & 63)
+                o[w] = UInt8(truncatingIfNeeded: v >> 16); o[w + 1] = UInt8(truncatingIfNeeded: v >> 8); o[w + 2] = UInt8(truncatingIfNeeded: v)
+                r += 4; w += 3
             }
-            initialized = outCount
+            // 0xff marks characters outside the alphabet; any of them sets the top bits.
+            if bad & 0xc0 != 0 { return nil }
+            guard rest > 0 else { return w }
+            var v: UInt32 = 0
+            for k in 0..<rest {
+                let x = t[Int(input[r + k])]
+                if x == 0xff { return nil }
+                v = v << 6 | UInt32(x)
+            }
+            let extra = rest * 6 % 8
+            // Leftover bits must be zero, or two encodings would decode to the same bytes.
+            if v & ((1 << UInt32(extra)) - 1) != 0 { return nil }
+            v >>= UInt32(extra)
+            for k in 0..<(rest - 1) { o[w + k] = UInt8(truncatingIfNeeded: v >> UInt32(8 * (rest - 2 - k))) }
+            return w + rest - 1
         }
-        return ok ? out : nil
     }
 
     public static func decode(_ text: String, alphabet: Alphabet = .standard, padded: Bool = true) -> [UInt8]? {
@@ -156,4 +176,9 @@ public struct Base64Encoder {
         carry.withUnsafeBufferPointer { Base64.encodeAppending($0, table: table, padded: padded, to: &out) }
         carry = []
     }
+}
+
+extension Base64 {
+    /// Standard alphabet without padding, the form age uses in headers.
+    static func encodeUnpadded(_ bytes: [UInt8]) -> String { encode(bytes, alphabet: .standard, padded: false) }
 }

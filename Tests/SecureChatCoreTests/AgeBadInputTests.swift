@@ -98,7 +98,7 @@ import Testing
         var asked = false
         let fileKey = AgeFileKey.generate()
         // Never computed: the header is refused before the passphrase is asked for.
-        let stanza = AgeStanza(type: "scrypt", arguments: [AgeBase64.encodeToString(SecureRandom.bytes(16)), "30"],
+        let stanza = AgeStanza(type: "scrypt", arguments: [Base64.encodeUnpadded(SecureRandom.bytes(16)), "30"],
                                body: SecureRandom.bytes(32))
         let file = try Self.file(stanzas: [stanza], fileKey: fileKey)
         #expect(throws: AgeError.workFactorTooHigh(30, max: 22)) {

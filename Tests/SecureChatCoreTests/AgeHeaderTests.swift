@@ -48,17 +48,17 @@ import Testing
     }
 
     @Test func base64IsStrict() {
-        #expect(AgeBase64.decode("AA".utf8) == [0])
-        #expect(AgeBase64.decode("AB".utf8) == nil)  // non-zero trailing bits
-        #expect(AgeBase64.decode("AA==".utf8) == nil)  // padding in the header
-        #expect(AgeBase64.decode("AA==".utf8, padded: true) == [0])
-        #expect(AgeBase64.decode("AA".utf8, padded: true) == nil)
-        #expect(AgeBase64.decode("A".utf8) == nil)
-        #expect(AgeBase64.decode("AA\r".utf8) == nil)
+        #expect(Base64.decode("AA".utf8, padded: false) == [0])
+        #expect(Base64.decode("AB".utf8, padded: false) == nil)  // non-zero trailing bits
+        #expect(Base64.decode("AA==".utf8, padded: false) == nil)  // padding in the header
+        #expect(Base64.decode("AA==".utf8, padded: true) == [0])
+        #expect(Base64.decode("AA".utf8, padded: true) == nil)
+        #expect(Base64.decode("A".utf8, padded: false) == nil)
+        #expect(Base64.decode("AA\r".utf8, padded: false) == nil)
         for n in 0..<50 {
             let bytes = SecureRandom.bytes(n)
-            #expect(AgeBase64.decode(AgeBase64.encode(bytes)) == bytes)
-            #expect(AgeBase64.decode(AgeBase64.encode(bytes, padded: true), padded: true) == bytes)
+            #expect(Base64.decode(Base64.encodeBytes(bytes, alphabet: .standard, padded: false), padded: false) == bytes)
+            #expect(Base64.decode(Base64.encodeBytes(bytes, alphabet: .standard, padded: true), padded: true) == bytes)
         }
     }
 }

@@ -99,7 +99,7 @@ final class AgeArmorReader: ByteReader {
         guard line.count <= AgeArmor.columns else {
             throw AgeError.malformedArmor("line longer than \(AgeArmor.columns) columns")
         }
-        guard let n = line.withUnsafeBytes({ AgeBase64.decode($0, padded: true, into: out) }) else {
+        guard let n = line.withUnsafeBytes({ Base64.decode($0, alphabet: .standard, padded: true, into: out) }) else {
             throw AgeError.malformedArmor("invalid or non-canonical base64")
         }
         if n < AgeArmor.bytesPerLine {
@@ -176,7 +176,7 @@ final class AgeArmorWriter: ByteWriter {
     private func emitLine(_ bytes: UnsafeRawBufferPointer) throws {
         if outCount + AgeArmor.columns + 1 > out.count { try flush() }
         out.withUnsafeMutableBufferPointer { o in
-            let n = AgeBase64.encode(bytes, padded: true, into: o.baseAddress! + outCount)
+            let n = Base64.encode(bytes, alphabet: .standard, padded: true, into: o.baseAddress! + outCount)
             o[outCount + n] = 0x0a
             outCount += n + 1
         }

@@ -56,7 +56,7 @@ struct AgeHeader {
             let first = try next()
             if first.starts(with: Array("---".utf8)) {
                 let parts = first.split(separator: 0x20, omittingEmptySubsequences: false)
-                guard parts.count == 2, parts[0].elementsEqual("---".utf8), let mac = AgeBase64.decode(parts[1]), mac.count == 32 else {
+                guard parts.count == 2, parts[0].elementsEqual("---".utf8), let mac = Base64.decode(parts[1], alphabet: .standard, padded: false), mac.count == 32 else {
                     throw AgeError.malformedHeader("malformed MAC line")
                 }
                 guard !stanzas.isEmpty else { throw AgeError.malformedHeader("no recipient stanzas") }
@@ -81,7 +81,7 @@ struct AgeHeader {
         while true {
             let line = try next()
             guard line.count <= columns else { throw AgeError.malformedHeader("stanza body line longer than 64 columns") }
-            guard let decoded = AgeBase64.decode(line) else {
+            guard let decoded = Base64.decode(line, alphabet: .standard, padded: false) else {
                 if line.starts(with: Array("---".utf8)) || line.starts(with: Array("->".utf8)) {
                     throw AgeError.malformedHeader("stanza ended without a short final body line")
                 }
@@ -101,7 +101,7 @@ struct AgeHeader {
             let arguments = [stanza.type] + stanza.arguments
             precondition(arguments.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { (33...126).contains($0) } })
             out += Array(("-> " + arguments.joined(separator: " ") + "\n").utf8)
-            let text = AgeBase64.encode(stanza.body)
+            let text = Base64.encodeBytes(stanza.body, alphabet: .standard, padded: false)
             var i = 0
             // Full lines, then a final line shorter than 64 columns, possibly empty.
             while true {
@@ -114,7 +114,7 @@ struct AgeHeader {
         }
         out += Array("---".utf8)
         let mac = try computeMAC(fileKey: fileKey, macInput: out)
-        out += Array((" " + String(decoding: AgeBase64.encode(mac), as: UTF8.self) + "\n").utf8)
+        out += Array((" " + String(decoding: Base64.encodeBytes(mac, alphabet: .standard, padded: false), as: UTF8.self) + "\n").utf8)
         return out
     }
 

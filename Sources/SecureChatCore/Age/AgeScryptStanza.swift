@@ -24,7 +24,7 @@ enum AgeScryptStanza {
         do {
             let key = try Scrypt.deriveKey(password: passphrase, salt: saltLabel + salt, logN: workFactor, r: 8, p: 1, length: 32)
             let body = try ChaChaPoly.seal(fileKey, key: key, nonce: zeroNonce)
-            return AgeStanza(type: type, arguments: [AgeBase64.encodeToString(salt), String(workFactor)], body: body)
+            return AgeStanza(type: type, arguments: [Base64.encodeUnpadded(salt), String(workFactor)], body: body)
         } catch {
             throw .crypto(error)
         }
@@ -35,7 +35,7 @@ enum AgeScryptStanza {
     /// before any passphrase is asked for.
     static func parse(_ stanza: AgeStanza, maxWorkFactor: Int) throws(AgeError) -> Parsed {
         guard stanza.arguments.count == 2 else { throw .malformedHeader("scrypt stanza must have exactly two arguments") }
-        guard let salt = AgeBase64.decode(stanza.arguments[0].utf8), salt.count == 16 else {
+        guard let salt = Base64.decode(stanza.arguments[0].utf8, alphabet: .standard, padded: false), salt.count == 16 else {
             throw .malformedHeader("scrypt stanza salt is not a canonical 16-byte value")
         }
         let digits = Array(stanza.arguments[1].utf8)

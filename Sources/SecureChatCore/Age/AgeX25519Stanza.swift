@@ -20,7 +20,7 @@ enum AgeX25519Stanza {
             let secret = try ephemeral.sharedSecretFromKeyAgreement(with: recipient.publicKey)
             let key = try HKDF.deriveKey(ikm: secret, salt: share + recipient.publicKey.rawRepresentation, info: info, length: 32)
             let body = try ChaChaPoly.seal(fileKey, key: key, nonce: zeroNonce)
-            return AgeStanza(type: type, arguments: [AgeBase64.encodeToString(share)], body: body)
+            return AgeStanza(type: type, arguments: [Base64.encodeUnpadded(share)], body: body)
         } catch .weakSharedSecret {
             throw .invalidRecipient("the public key is a low-order point")
         } catch {
@@ -33,7 +33,7 @@ enum AgeX25519Stanza {
     /// oracles).
     static func parse(_ stanza: AgeStanza) throws(AgeError) -> Parsed {
         guard stanza.arguments.count == 1 else { throw .malformedHeader("X25519 stanza must have exactly one argument") }
-        guard let raw = AgeBase64.decode(stanza.arguments[0].utf8), raw.count == 32,
+        guard let raw = Base64.decode(stanza.arguments[0].utf8, alphabet: .standard, padded: false), raw.count == 32,
               let share = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: raw) else {
             throw .malformedHeader("X25519 stanza share is not a canonical 32-byte value")
         }
