@@ -41,9 +41,9 @@ enum Terminal {
         quiet.c_lflag &= ~tcflag_t(ECHO)
         var p = Array(prompt.utf8)
         try? writeAll(fd: fd, &p)
-        tcsetattr(fd, TCSAFLUSH, &quiet)
+        tcsetattr(fd, TCSANOW, &quiet)
         defer {
-            tcsetattr(fd, TCSAFLUSH, &old)
+            tcsetattr(fd, TCSANOW, &old)
             var nl: [UInt8] = [0x0a]
             try? writeAll(fd: fd, &nl)
         }

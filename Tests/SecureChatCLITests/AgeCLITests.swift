@@ -232,3 +232,24 @@ import SecureChatCrypto
         #expect(r.stderr.contains("securechat: error: room.key already exists; refusing to overwrite it"))
     }
 }
+
+/// Interactive passphrases: asked on the terminal, twice when encrypting, never echoed.
+@Suite struct PassphrasePromptTests {
+    @Test func asksTwiceWithoutEcho() throws {
+        let dir = try CLI.sandbox()
+        let r = try CLI.shell("""
+            echo data > in
+            (sleep 1; printf 'hunter2\\n'; sleep 0.5; printf 'hunter2\\n') | script -qec '"$SC" encrypt -p --work-factor 10 -a -o out.age in' /dev/null
+            echo "status=$?"
+            (sleep 1; printf 'hunter2\\n'; sleep 0.5; printf 'other\\n') | script -qec '"$SC" encrypt -p --work-factor 10 -o out2.age in' /dev/null
+            echo "status=$?"; test -e out2.age && echo "out2 exists"
+            (sleep 1; printf 'hunter2\\n') | script -qec '"$SC" decrypt out.age' /dev/null
+            """, cwd: dir, timeout: 60)
+        let out = r.out.replacingOccurrences(of: "\r", with: "")
+        #expect(out.contains("Enter passphrase for in: \nConfirm passphrase: \nstatus=0"), "\(out)")
+        #expect(out.contains("the passphrases do not match"))
+        #expect(!out.contains("out2 exists"))
+        #expect(out.contains("Passphrase for out.age: \ndata"))
+        #expect(!out.contains("hunter2"))
+    }
+}
