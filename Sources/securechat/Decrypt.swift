@@ -43,10 +43,13 @@ struct Decrypt: ParsableCommand {
             throw ValidationError("invalid --ttl '\(ttl)': use seconds or a number with s, m, h or d (e.g. 2h)")
         }
         if !(1...30).contains(maxWorkFactor) { throw ValidationError("--max-work-factor must be between 1 and 30") }
+        try StdinUse.check(input: input, uses: [("-i -", identities.contains("-")), ("--key-fd 0", key.keyFD == 0),
+                                                 ("--passphrase-fd 0", passphraseFD == 0)])
     }
 
     func run() throws {
         let source = try InputFile(path: input)
+        if source.isTerminal { Diagnostics.hint("reading tokens or an age file from the terminal; end with Ctrl-D") }
         var head = [UInt8](repeating: 0, count: 1024)
         let n = try head.withUnsafeMutableBytes { try source.readFully(into: $0) }
         head.removeSubrange(n...)
@@ -54,11 +57,19 @@ struct Decrypt: ParsableCommand {
         if kind == .empty { throw Failure("the input is empty: nothing to decrypt", status: .malformed) }
         if kind == .age {
             let passphrase = PassphraseSource(fd: passphraseFD)
-            let ids = try IdentitySource.ageIdentities(identities, passphrase: passphrase)
             let what = input.map { $0 == "-" ? "standard input" : $0 } ?? "standard input"
+            let explicit = identities
             try withOutput(try OutputFile(path: output)) { out in
-                try Age.decrypt(identities: ids, passphrase: { try passphrase.read(for: what) }, maxWorkFactor: maxWorkFactor,
-                                from: PrefixedReader(head, then: source), to: TerminalGuard(out))
+                try Age.decrypt(identities: {
+                    let ids = try IdentitySource.ageIdentities(explicit, passphrase: passphrase)
+                    // Someone who supplied a passphrase meant this file to be a passphrase file: "no
+                    // identity matches" says more then than a request for an identity.
+                    if ids.isEmpty, passphraseFD == nil, Paths.env("SECURECHAT_PASSPHRASE") == nil {
+                        throw Failure("no identity to decrypt \(what) with", hint: "pass -i FILE, or make your default identity with 'securechat keygen'", status: .usage)
+                    }
+                    return ids
+                }, passphrase: { try passphrase.read(for: what) }, maxWorkFactor: maxWorkFactor,
+                   from: PrefixedReader(head, then: source), to: TerminalGuard(out))
             }
             return
         }
@@ -66,7 +77,7 @@ struct Decrypt: ParsableCommand {
             if kind == .unknown {
                 throw Failure("the input is neither a Fernet token nor an age file", status: .malformed)
             }
-            throw Failure("no key given", hint: "pass --key-file FILE, --key-fd N or set SECURECHAT_KEY", status: .usage)
+            throw Failure("no key given", hint: "pass --room ID, --key-file FILE, --key-fd N or set SECURECHAT_KEY", status: .usage)
         }
         guard let rest = try source.readAll(limit: 1 << 30) else { throw Failure("input is larger than 1 GiB") }
         let plaintexts = try FernetLog.decrypt(head + rest, fernet: Fernet(keys: keys), ttl: ttl.flatMap(DurationText.seconds), now: Clock.now)
@@ -137,33 +148,45 @@ final class PrefixedReader: ByteReader {
     }
 }
 
-/// Refuses to put binary plaintext on a terminal: the first write decides.
+/// Refuses to put anything but text on a terminal: every write is checked (a multi-byte
+/// character cut between two writes is carried over), so neither binary data nor escape
+/// sequences hidden in a later message reach the screen.
 final class TerminalGuard: ByteWriter {
     private let out: OutputFile
-    private var checked: Bool
+    private let active: Bool
+    private var carry: [UInt8] = []
 
     init(_ out: OutputFile) {
         self.out = out
-        checked = !out.isTerminal
+        active = out.isTerminal
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {
-        if !checked {
-            checked = true
-            if !TextCheck.isPrintable(Array(bytes.prefix(4096))) {
-                throw Failure("refusing to write binary data to the terminal", hint: "use -o FILE, or pipe the output")
-            }
+        guard active else { return try out.write(bytes) }
+        let text = carry + Array(bytes)
+        var complete = text.count
+        // Hold back an incomplete UTF-8 sequence at the end (at most 3 bytes) for the next write.
+        for back in stride(from: 1, through: min(3, text.count), by: 1) where text[text.count - back] & 0xc0 == 0xc0 {
+            let lead = text[text.count - back]
+            let length = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : 2
+            if length > back { complete = text.count - back }
+            break
         }
-        try out.write(bytes)
+        guard TextCheck.isPrintable(Array(text[..<complete])) else {
+            throw Failure("refusing to write binary data or control characters to the terminal", hint: "use -o FILE, or pipe the output")
+        }
+        carry = Array(text[complete...])
+        try out.write(Array(text[..<complete]))
     }
 }
 
-/// Whether bytes are safe to show on a terminal as text (a cut multi-byte character at the end is allowed).
+/// Whether bytes are safe to show on a terminal as text: valid UTF-8 without control characters
+/// other than newline, tab and carriage return.
 enum TextCheck {
     static func isPrintable(_ bytes: [UInt8]) -> Bool {
-        var b = bytes
-        for _ in 0..<3 where String(validating: b, as: UTF8.self) == nil && !b.isEmpty { b.removeLast() }
-        guard let s = String(validating: b, as: UTF8.self) else { return false }
-        return !s.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r") || $0.value == 0x7f }
+        guard let s = String(validating: bytes, as: UTF8.self) else { return false }
+        return !s.unicodeScalars.contains {
+            ($0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r") || (0x7f...0x9f).contains($0.value)
+        }
     }
 }

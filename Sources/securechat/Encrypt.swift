@@ -58,16 +58,19 @@ struct Encrypt: ParsableCommand {
             throw ValidationError("--armor applies to age output (-r, -R, -i or -p); a Fernet token is already text")
         }
         if !(1...30).contains(workFactor) { throw ValidationError("--work-factor must be between 1 and 30") }
+        try StdinUse.check(input: input, uses: [("-i -", identities.contains("-")), ("--key-fd 0", key.keyFD == 0),
+                                                 ("--passphrase-fd 0", passphraseFD == 0), ("-R -", recipientFiles.contains("-"))])
     }
 
     func run() throws {
         let source = try InputFile(path: input)
+        if source.isTerminal { Diagnostics.hint("reading the input from the terminal; end it with Ctrl-D") }
         if passphrase || usesRecipients {
             return try encryptAge(source)
         }
         guard let keys = try key.load() else {
             throw Failure("no key or recipient given",
-                          hint: "pass -r age1…, -p, or a room key with --key-file FILE, --key-fd N or SECURECHAT_KEY", status: .usage)
+                          hint: "pass -r age1…, -p, or a room key with --room ID, --key-file FILE, --key-fd N or SECURECHAT_KEY", status: .usage)
         }
         try withOutput(try OutputFile(path: output)) { out in
             var stream = FernetEncryptingStream(key: keys[0], now: Clock.now)
@@ -88,12 +91,15 @@ struct Encrypt: ParsableCommand {
         }
         var list = try recipients.map { r in try Failure.context("-r \(r)") { try AgeRecipient(string: r) } }
         for file in recipientFiles {
-            if file == "-", input == nil || input == "-" {
-                throw Failure("-R - and the input cannot both be standard input", status: .usage)
-            }
             let text = file == "-" ? String(decoding: try InputFile(path: "-").readAll(limit: 1 << 20) ?? [], as: UTF8.self)
                                    : try FileChecks.readText(file)
-            list += try Failure.context(file == "-" ? "standard input" : file) { try AgeRecipientsFile.parse(text) }
+            list += try Failure.context(file == "-" ? "standard input" : file) {
+                do {
+                    return try AgeRecipientsFile.parse(text)
+                } catch AgeError.noRecipients {
+                    throw AgeError.invalidRecipient("the recipients file lists no age1… recipient")
+                }
+            }
         }
         list += try IdentitySource.ageIdentities(identities, passphrase: PassphraseSource(fd: passphraseFD)).map(\.recipient)
         try withOutput(out) { try Age.encrypt(to: list, armor: armor, from: source, to: $0) }

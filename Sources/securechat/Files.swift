@@ -1,9 +1,24 @@
+import ArgumentParser
 import SecureChatCore
 #if canImport(Glibc)
 import Glibc
 #endif
 
 private func errnoText() -> String { String(cString: strerror(errno)) }
+
+/// Standard input can feed one thing only: the data, or a key, identity or passphrase.
+enum StdinUse {
+    static func check(input: String?, uses: [(option: String, readsStdin: Bool)]) throws {
+        let readers = uses.filter(\.readsStdin).map(\.option)
+        let inputIsStdin = input == nil || input == "-"
+        if readers.count > 1 || (readers.count == 1 && inputIsStdin) {
+            let what = inputIsStdin ? ["the input"] + readers : readers
+            // Called from validate(): the parser renders ValidationError as a usage error.
+            throw ValidationError("\(what.joined(separator: " and ")) cannot all read standard input"
+                                  + (inputIsStdin ? "; name the input file as an argument" : ""))
+        }
+    }
+}
 
 /// read(2), retried on EINTR; a failure names `name`.
 func readRetrying(fd: Int32, into buffer: UnsafeMutableRawBufferPointer, name: String) throws -> Int {
@@ -54,45 +69,76 @@ final class OutputFile: ByteWriter {
     let fd: Int32
     let path: String?
     private var temporary: String?
+    /// Where the temporary file is renamed to: `path`, or the file a symbolic link there names.
+    private var destination: String?
     private let mode: mode_t
     private let overwrite: Bool
 
-    /// - Parameters: `path` nil or `-` for stdout; `mode` of the final file; `overwrite` false
-    ///   refuses an existing target (identity files are never overwritten).
+    /// - Parameters: `path` nil or `-` for stdout; `mode` of a new file (an existing file keeps
+    ///   its own mode, or this one if stricter); `overwrite` false refuses an existing target
+    ///   (identity files are never overwritten).
     init(path: String?, mode: mode_t = 0o666, overwrite: Bool = true) throws {
-        self.mode = mode
         self.overwrite = overwrite
+        let secret = mode & 0o077 == 0
         guard let path, path != "-" else {
-            fd = 1; self.path = nil
+            fd = 1; self.path = nil; self.mode = mode
+            var st = stat()
+            // Key files (secret and never overwritten) warn when stdout is a file others can read.
+            if secret, !overwrite, fstat(1, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG, st.st_mode & 0o077 != 0 {
+                Diagnostics.warning("standard output is a file other users can read, and this is a secret key")
+                Diagnostics.hint("use -o FILE, which is created with mode 600")
+            }
             return
         }
         self.path = path
-        if !overwrite, access(path, F_OK) == 0 {
-            throw Failure("\(path) already exists; refusing to overwrite it", hint: "choose another file with -o, or remove the old one yourself")
-        }
-        // A device or pipe (/dev/null, a FIFO) is written in place: there is nothing to rename.
-        var st = stat()
-        if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
-            guard (st.st_mode & S_IFMT) != S_IFDIR else { throw Failure("cannot write \(path): it is a directory") }
-            let f = open(path, O_WRONLY | O_CLOEXEC)
+        // /dev and /proc paths (/dev/null, /dev/stdout, /dev/fd/N) are written in place.
+        if path.hasPrefix("/dev/") || path.hasPrefix("/proc/") {
+            let f = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC)
             guard f >= 0 else { throw Failure("cannot write \(path): \(errnoText())") }
-            fd = f
+            fd = f; self.mode = mode
             return
         }
-        let slash = path.lastIndex(of: "/")
-        let dir = slash.map { String(path[..<$0]) } ?? "."
-        let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var template = Array("\(dir.isEmpty ? "/" : dir)/.\(base).tmp-XXXXXX".utf8CString)
+        var lst = stat()
+        if !overwrite, lstat(path, &lst) == 0 {
+            throw Failure("\(path) already exists; refusing to overwrite it", hint: "choose another file with -o, or remove the old one yourself")
+        }
+        // Through a symbolic link, the file it names is the one replaced.
+        let target = realpath(path, nil).map { p in defer { free(p) }; return String(cString: p) } ?? path
+        var st = stat()
+        if stat(target, &st) == 0 {
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR:
+                throw Failure("cannot write \(path): it is a directory")
+            case S_IFREG:
+                self.mode = (st.st_mode & 0o777) & mode
+            default:
+                // A FIFO or device is written in place: there is nothing to rename.
+                let f = open(target, O_WRONLY | O_CLOEXEC)
+                guard f >= 0 else { throw Failure("cannot write \(path): \(errnoText())") }
+                fd = f; self.mode = mode
+                return
+            }
+        } else {
+            let mask = umask(0); umask(mask)
+            self.mode = mode & ~mask
+        }
+        let slash = target.lastIndex(of: "/")
+        let dir = slash.map { String(target[..<$0]) } ?? "."
+        let base = slash.map { String(target[target.index(after: $0)...]) } ?? target
+        // The temporary name stays within NAME_MAX however long the target's name is.
+        var template = Array("\(dir.isEmpty ? "/" : dir)/.\(String(decoding: Array(base.utf8).prefix(200), as: UTF8.self)).tmp-XXXXXX".utf8CString)
         let f = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard f >= 0 else {
-            var st = stat()
-            if stat(dir.isEmpty ? "/" : dir, &st) != 0 {
+            var dst = stat()
+            if stat(dir.isEmpty ? "/" : dir, &dst) != 0 {
                 throw Failure("cannot write \(path): directory \(dir) does not exist")
             }
             throw Failure("cannot write \(path): \(errnoText())")
         }
         fd = f
+        destination = target
         temporary = template.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+        SignalCleanup.removeOnSignal(temporary!)
     }
 
     var isTerminal: Bool { path == nil && isatty(1) == 1 }
@@ -107,25 +153,25 @@ final class OutputFile: ByteWriter {
             if path != nil { close(fd) }
             return
         }
-        let mask = umask(0); umask(mask)
-        fchmod(fd, mode & ~mask)
+        fchmod(fd, mode)
         guard fsync(fd) == 0 else { abandon(); throw Failure("cannot write \(path): \(errnoText())") }
         close(fd)
         if overwrite {
-            guard rename(temporary, path) == 0 else {
-                let why = errnoText(); unlink(temporary); self.temporary = nil
+            guard rename(temporary, destination ?? path) == 0 else {
+                let why = errnoText(); unlink(temporary); self.temporary = nil; SignalCleanup.removeOnSignal(nil)
                 throw Failure("cannot write \(path): \(why)")
             }
         } else {
             // link() fails if the target appeared meanwhile: never overwrite.
-            guard link(temporary, path) == 0 else {
+            guard link(temporary, destination ?? path) == 0 else {
                 let why = errno == EEXIST ? "it already exists" : errnoText()
-                unlink(temporary); self.temporary = nil
+                unlink(temporary); self.temporary = nil; SignalCleanup.removeOnSignal(nil)
                 throw Failure("cannot write \(path): \(why)")
             }
             unlink(temporary)
         }
         self.temporary = nil
+        SignalCleanup.removeOnSignal(nil)
     }
 
     func abandon() {
@@ -133,6 +179,7 @@ final class OutputFile: ByteWriter {
             close(fd)
             unlink(temporary)
             self.temporary = nil
+            SignalCleanup.removeOnSignal(nil)
         }
     }
 

@@ -21,6 +21,7 @@ struct Inspect: ParsableCommand {
 
     func run() throws {
         let source = try InputFile(path: input)
+        if source.isTerminal { Diagnostics.hint("reading from the terminal; end with Ctrl-D") }
         var head = [UInt8](repeating: 0, count: 1024)
         let n = try head.withUnsafeMutableBytes { try source.readFully(into: $0) }
         head.removeSubrange(n...)
@@ -68,7 +69,7 @@ struct Inspection {
     static func text(_ bytes: [UInt8]) throws -> [Inspection] {
         let text = String(decoding: bytes, as: UTF8.self)
         if text.contains("AGE-SECRET-KEY-1") {
-            let identity = try Failure.context("identity file") { try IdentityFile.parse(text) }
+            let identity = try IdentityFile.parse(text)
             let pub = identity.publicIdentity
             return [Inspection(fields: ["type": "identity", "recipient": .string(IdentityFile.recipient(of: identity)),
                                         "fingerprint": .string(pub.fingerprint), "signing_key": .string(pub.signingKeyText)],
@@ -90,7 +91,7 @@ struct Inspection {
             let policy = link.policy == .open ? "open (the link carries the room key)" : "approval (the link carries no key)"
             return Inspection(
                 fields: ["type": "invite", "version": .int(1), "server": .string(link.server.description),
-                         "room_id": .string(link.roomID.description), "policy": .string(link.policy.rawValue),
+                         "id": .string(link.roomID.description), "policy": .string(link.policy.rawValue),
                          "has_key": .bool(link.key != nil)],
                 text: "securechat invite link, version 1\n  server: \(link.server)\n  room:   \(link.roomID)\n  policy: \(policy)")
         }

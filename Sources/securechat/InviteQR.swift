@@ -1,6 +1,9 @@
 import ArgumentParser
 import SecureChatCore
 import SecureChatQR
+#if canImport(Glibc)
+import Glibc
+#endif
 
 struct InviteQR: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -95,10 +98,15 @@ struct InviteQR: ParsableCommand {
 
     func run() throws {
         let text = try linkText()
-        if !raw { _ = try InviteLink(parsing: text) }
+        let parsed = raw ? nil : try InviteLink(parsing: text)
+        if parsed?.key != nil, let link, link != "-", isatty(2) == 1 {
+            Diagnostics.warning("this link carries the room key, and other users can see command-line arguments")
+            Diagnostics.hint("pipe the link in, or use --room ID")
+        }
         let code = try QRCode(encoding: text, level: level)
         var format = try self.format()
-        let out = try OutputFile(path: output)
+        // A picture of an open room's link is as secret as the room key it carries.
+        let out = try OutputFile(path: output, mode: parsed?.key != nil ? 0o600 : 0o666)
         if format == .png, out.isTerminal {
             throw Failure("refusing to write PNG data to the terminal", hint: "use -o FILE.png, or pipe the output")
         }

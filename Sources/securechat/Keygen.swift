@@ -42,7 +42,13 @@ struct Keygen: ParsableCommand {
             throw ValidationError("-y reads an existing identity; it cannot be combined with --fernet or -o")
         }
         if passphrase, fernet { throw ValidationError("--passphrase protects identities; room keys are kept in 0600 files") }
-        if !(1...30).contains(workFactor) { throw ValidationError("--work-factor must be between 1 and 30") }
+        // Identities are read with the default decryption limit, so a higher factor would lock it away.
+        if !(1...Age.defaultMaxWorkFactor).contains(workFactor) {
+            throw ValidationError("--work-factor must be between 1 and \(Age.defaultMaxWorkFactor) for identity files")
+        }
+        if passphrase, output == "-", Terminal.stdoutIsTerminal {
+            throw ValidationError("refusing to write an encrypted identity to the terminal: use -o FILE")
+        }
         if json, output == "-" || (output == nil && publicOf == nil && !Terminal.stdoutIsTerminal) {
             throw ValidationError("--json needs the key written to a file: add -o FILE")
         }
@@ -64,7 +70,6 @@ struct Keygen: ParsableCommand {
         let text = Array(IdentityFile.render(identity, created: Clock.rfc3339(Clock.now)).utf8)
         if passphrase {
             let secret = try PassphraseSource(fd: passphraseFD).readNew(for: target == "-" ? "the new identity" : target)
-            if out.isTerminal { throw Failure("refusing to write an encrypted identity to the terminal", hint: "use -o FILE") }
             try withOutput(out) { try Age.encrypt(passphrase: secret, workFactor: workFactor, armor: false, from: MemoryReader(text), to: $0) }
         } else {
             try withOutput(out) { try $0.write(text) }
@@ -77,7 +82,7 @@ struct Keygen: ParsableCommand {
         let recipient = IdentityFile.recipient(of: identity)
         if json {
             try Stdout.json(PublicIdentityJSON(recipient: recipient, signing_key: pub.signingKeyText,
-                                               fingerprint: pub.fingerprint, identity_file: file))
+                                               fingerprint: pub.fingerprint, file: file))
         } else if toStdout {
             try Stdout.line(recipient)
             Terminal.writeError((file.map { "Wrote \($0)\n" } ?? "") + "Fingerprint: \(pub.fingerprint)\n")
@@ -98,7 +103,7 @@ struct Keygen: ParsableCommand {
             Diagnostics.warning("printing a secret key to the terminal; use -o FILE to keep it out of the scrollback")
         }
         try withOutput(out) { try $0.write(Array((key.encoded + "\n").utf8)) }
-        if json { try Stdout.json(["key_file": target]) }
+        if json { try Stdout.json(["file": target]) }
     }
 }
 
@@ -107,5 +112,16 @@ struct PublicIdentityJSON: Encodable {
     let recipient: String
     let signing_key: String
     let fingerprint: String
-    let identity_file: String?
+    /// The identity file written, or null when it went to standard output or was only read.
+    let file: String?
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(recipient, forKey: .recipient)
+        try c.encode(signing_key, forKey: .signing_key)
+        try c.encode(fingerprint, forKey: .fingerprint)
+        try c.encode(file, forKey: .file)
+    }
+
+    enum CodingKeys: String, CodingKey { case recipient, signing_key, fingerprint, file }
 }

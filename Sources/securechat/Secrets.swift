@@ -69,7 +69,13 @@ enum IdentitySource {
         var all = [AgeIdentity]()
         for path in paths.isEmpty ? [Paths.defaultIdentity] : paths {
             let text = try readText(path, passphrase: passphrase)
-            all += try Failure.context(path == "-" ? "standard input" : path) { try AgeIdentityFile.parse(text) }
+            all += try Failure.context(path == "-" ? "standard input" : path) {
+                do {
+                    return try AgeIdentityFile.parse(text)
+                } catch AgeError.noIdentities {
+                    throw AgeError.invalidIdentity("the file holds no AGE-SECRET-KEY-1 line")
+                }
+            }
         }
         return all
     }

@@ -21,6 +21,7 @@ struct SecureChat: ParsableCommand {
     /// Every command's errors end here, rendered once (see `Diagnostics`).
     static func main() {
         signal(SIGPIPE, SIG_IGN)
+        SignalCleanup.install()
         do {
             var command = try parseAsRoot()
             try command.run()

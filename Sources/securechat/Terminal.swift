@@ -41,9 +41,11 @@ enum Terminal {
         quiet.c_lflag &= ~tcflag_t(ECHO)
         var p = Array(prompt.utf8)
         try? writeAll(fd: fd, &p)
+        SignalCleanup.restoreOnSignal(fd: fd, settings: old)
         tcsetattr(fd, TCSANOW, &quiet)
         defer {
             tcsetattr(fd, TCSANOW, &old)
+            SignalCleanup.restoreOnSignal(fd: -1, settings: old)
             var nl: [UInt8] = [0x0a]
             try? writeAll(fd: fd, &nl)
         }

@@ -26,8 +26,8 @@ import TestSupport
         let link = "http://127.0.0.1:5000/join/3q2-7wAAAAAAAAAAAAAAAA#v=1&k=cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4"
         let r = try CLI.run(["inspect", "--json"], stdin: Array((link + "\n").utf8))
         #expect(r.status == 0)
-        #expect(r.out == #"{"has_key":true,"policy":"open","room_id":"3q2-7wAAAAAAAAAAAAAAAA","server":"http:\/\/127.0.0.1:5000","type":"invite","version":1}"# + "\n"
-                || r.out == #"{"has_key":true,"policy":"open","room_id":"3q2-7wAAAAAAAAAAAAAAAA","server":"http://127.0.0.1:5000","type":"invite","version":1}"# + "\n", "\(r.out)")
+        #expect(r.out == #"{"has_key":true,"id":"3q2-7wAAAAAAAAAAAAAAAA","policy":"open","server":"http:\/\/127.0.0.1:5000","type":"invite","version":1}"# + "\n"
+                || r.out == #"{"has_key":true,"id":"3q2-7wAAAAAAAAAAAAAAAA","policy":"open","server":"http://127.0.0.1:5000","type":"invite","version":1}"# + "\n", "\(r.out)")
         #expect(!r.out.contains("cw_0x689"))
         let bad = try CLI.run(["inspect"], stdin: Array("http://127.0.0.1:5000/join/3q2-7wAAAAAAAAAAAAAAAA#v=2\n".utf8))
         #expect(bad.status == 2 && bad.stderr.hasPrefix("securechat: error: line 1: "))

@@ -87,21 +87,24 @@ import TestSupport
     /// On a terminal: utf8 by default, ANSI colours when asked, not with NO_COLOR, and never PNG.
     @Test func onATerminal() throws {
         let box = try RoomSandbox()
-        let plain = try onTerminal("\"$SC\" invite-qr '\(Self.link)'", sandbox: box)
+        let plain = try onTerminal("printf '%s\\n' '\(Self.link)' | \"$SC\" invite-qr", sandbox: box)
         #expect(plain.status == 0)
         try Self.compare(plain.output, golden: "utf8")
+        // A key-carrying link typed as an argument gets a warning on the terminal.
+        let argv = try onTerminal("\"$SC\" invite-qr '\(Self.link)'", sandbox: box)
+        #expect(argv.output.contains("this link carries the room key, and other users can see command-line arguments"))
         for inverted in [false, true] {
             let flag = inverted ? " --inverted" : ""
-            let ansi = try onTerminal("\"$SC\" invite-qr -t ansi\(flag) '\(Self.link)'", sandbox: box)
+            let ansi = try onTerminal("printf '%s\\n' '\(Self.link)' | \"$SC\" invite-qr -t ansi\(flag)", sandbox: box)
             try Self.compare(ansi.output, golden: inverted ? "ansi-inverted" : "ansi")
             for setting in ["NO_COLOR=1", "TERM=dumb"] {
-                let noColor = try onTerminal("\(setting) \"$SC\" invite-qr -t ansi\(flag) '\(Self.link)'", sandbox: box)
+                let noColor = try onTerminal("printf '%s\\n' '\(Self.link)' | \(setting) \"$SC\" invite-qr -t ansi\(flag)", sandbox: box)
                 try Self.compare(noColor.output, golden: inverted ? "utf8-inverted" : "utf8")
             }
         }
         // Piped, ansi is utf8 too.
         try Self.compare(try box.run(["invite-qr", "-t", "ansi", Self.link]).out, golden: "utf8")
-        let png = try onTerminal("NO_COLOR=1 \"$SC\" invite-qr -t png -o - '\(Self.link)'", sandbox: box)
+        let png = try onTerminal("printf '%s\\n' '\(Self.link)' | NO_COLOR=1 \"$SC\" invite-qr -t png -o -", sandbox: box)
         #expect(png.status == 1)
         #expect(png.output == "securechat: error: refusing to write PNG data to the terminal\nsecurechat: hint: use -o FILE.png, or pipe the output\n")
     }

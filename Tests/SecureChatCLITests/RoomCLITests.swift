@@ -132,7 +132,7 @@ import TestSupport
         (["--ttl", "3651d"], "securechat: error: --ttl must be more than 0 and at most 3650d\n"),
         (["--max-members", "1"], "securechat: error: --max-members must be from 2 to 100000\n"),
         (["--server", "ftp://relay"], "securechat: error: invalid --server 'ftp://relay': unsupported scheme \"ftp\"; use http or https\n"),
-        (["--server", "https://relay/chat"], "securechat: error: invalid --server 'https://relay/chat': unexpected \"/chat\" after the host; a server address is http(s)://HOST[:PORT]\n"),
+        (["--server", "https://relay/chat"], "securechat: error: invalid --server 'https://relay/chat': unexpected path after the host; a server address is http(s)://HOST[:PORT]\n"),
         (["--policy", "secret"], "securechat: error: The value 'secret' is invalid for '--policy <policy>'. Please provide one of 'open' and 'approval'.\n"),
         (["bad\u{1B}[2Jname"], "securechat: error: invalid room name: the name contains a control character\n"),
         ([""], "securechat: error: invalid room name: the name is empty\n"),

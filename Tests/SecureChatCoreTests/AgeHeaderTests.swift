@@ -44,7 +44,7 @@ import Testing
         let identity = AgeIdentity()
         let stanzas = [AgeStanza(type: "example.com/grease", arguments: ["x"], body: SecureRandom.bytes(40)),
                        try AgeX25519Stanza.wrap(fileKey: fileKey, to: identity.recipient)]
-        #expect(try AgeFileKey.unwrap(stanzas, identities: [identity], passphrase: nil, maxWorkFactor: 22) == fileKey)
+        #expect(try AgeFileKey.unwrap(stanzas, identities: { [identity] }, passphrase: nil, maxWorkFactor: 22) == fileKey)
     }
 
     @Test func base64IsStrict() {

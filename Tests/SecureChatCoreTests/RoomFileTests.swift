@@ -72,7 +72,7 @@ import Testing
         (edit("2023-11-15T22:13:20Z", "2023-11-14T22:13:19Z"), .invalidField("expires", "it is before \"created\"")),
         (edit(": 50,", ": 1,"), .invalidField("max_members", "expected 2 to 100000")),
         (edit(": 50,", ": \"50\","), .invalidField("max_members", "wrong type")),
-        (edit("http://127.0.0.1:5000", "http://host/x"), .invalidField("server", "unexpected \"/x\" after the host; a server address is http(s)://HOST[:PORT]")),
+        (edit("http://127.0.0.1:5000", "http://host/x"), .invalidField("server", "unexpected path after the host; a server address is http(s)://HOST[:PORT]")),
         (edit("\"server\" : \"http://127.0.0.1:5000\"", "\"server\" : null"), .missingField("server")),
         (edit(key2, "short"), .invalidField("keys", "entry 2: invalid Fernet key: not URL-safe base64 (expected 44 characters of A-Z a-z 0-9 - _ ending in =)")),
         (edit("\"\(key1)\",\n    \"\(key2)\"", ""), .noKeyForOpenRoom),

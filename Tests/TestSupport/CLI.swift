@@ -10,6 +10,14 @@ public struct CLIResult {
 }
 
 public enum CLI {
+    /// One directory per test process for every sandbox, removed when the process exits.
+    static let sandboxRoot: URL = {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("securechat-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: CLI.sandboxRoot) }
+        return root
+    }()
+
     public static let binary: String = {
         if let b = ProcessInfo.processInfo.environment["SECURECHAT_BIN"] { return b }
         let runner = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -23,7 +31,7 @@ public enum CLI {
     /// A private scratch directory with its own HOME and XDG directories, removed at exit of the
     /// test process; every CLI run below uses it unless `env` overrides it.
     public static func sandbox() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("securechat-test-\(UUID().uuidString)")
+        let dir = sandboxRoot.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         return dir
     }

@@ -33,6 +33,13 @@ public enum Age {
     /// such a file fails with `.passphraseRequired`. Work factors above `maxWorkFactor` are refused.
     public static func decrypt(identities: [AgeIdentity], passphrase: (() throws -> [UInt8])?,
                                maxWorkFactor: Int = defaultMaxWorkFactor, from input: ByteReader, to output: ByteWriter) throws {
+        try decrypt(identities: { identities }, passphrase: passphrase, maxWorkFactor: maxWorkFactor, from: input, to: output)
+    }
+
+    /// As above, with identities loaded only if the file needs them (not for a passphrase file),
+    /// so a passphrase-protected identity is unlocked only when it can be used.
+    public static func decrypt(identities: () throws -> [AgeIdentity], passphrase: (() throws -> [UInt8])?,
+                               maxWorkFactor: Int = defaultMaxWorkFactor, from input: ByteReader, to output: ByteWriter) throws {
         let reader = try AgeInput.open(input).reader
         let header = try AgeHeader.parse(from: reader)
         let fileKey = try AgeFileKey.unwrap(header.stanzas, identities: identities, passphrase: passphrase,

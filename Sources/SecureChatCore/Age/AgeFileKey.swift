@@ -10,7 +10,9 @@ enum AgeFileKey {
 
     /// The passphrase is asked for only when the file has an scrypt stanza that passes the
     /// checks (its work factor included), so nobody types a passphrase for a file we then refuse.
-    static func unwrap(_ stanzas: [AgeStanza], identities: [AgeIdentity], passphrase: (() throws -> [UInt8])?,
+    /// `identities` is called only for a file without an scrypt stanza, so a passphrase file never
+    /// makes anyone unlock an identity.
+    static func unwrap(_ stanzas: [AgeStanza], identities: () throws -> [AgeIdentity], passphrase: (() throws -> [UInt8])?,
                        maxWorkFactor: Int) throws -> [UInt8] {
         if stanzas.contains(where: { $0.type == AgeScryptStanza.type }) {
             guard stanzas.count == 1 else { throw AgeError.scryptMustBeAlone }
@@ -25,7 +27,7 @@ enum AgeFileKey {
         for stanza in stanzas where stanza.type == AgeX25519Stanza.type {
             x25519.append(try AgeX25519Stanza.parse(stanza))
         }
-        for identity in identities {
+        for identity in try identities() {
             for stanza in x25519 {
                 if let fileKey = try AgeX25519Stanza.unwrap(stanza, with: identity) { return fileKey }
             }
