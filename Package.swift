@@ -28,6 +28,8 @@ let package = Package(
         .target(name: "SecureChatCore", dependencies: ["SecureChatCrypto"]),
         // Invite link -> QR matrix (libqrencode) -> PNG (libpng) / SVG / terminal text.
         .target(name: "SecureChatQR", dependencies: ["CQREncode", "CPNG"]),
+        // Relay frames (Codable), protocol version, error codes, signed-payload layouts. Foundation only.
+        .target(name: "SecureChatWire"),
         // The executable: the only module that parses arguments, prints or exits.
         .executableTarget(
             name: "securechat",
@@ -41,6 +43,7 @@ let package = Package(
         .testTarget(name: "SecureChatCryptoTests", dependencies: ["SecureChatCrypto", "TestSupport"]),
         .testTarget(name: "SecureChatCoreTests", dependencies: ["SecureChatCore", "SecureChatCrypto", "TestSupport"]),
         .testTarget(name: "SecureChatQRTests", dependencies: ["SecureChatQR", "CPNG"], exclude: ["Golden"]),
+        .testTarget(name: "SecureChatWireTests", dependencies: ["SecureChatWire", "SecureChatCrypto"]),
         // Runs the built binary, as a user or a script would.
         .testTarget(name: "SecureChatCLITests", dependencies: ["TestSupport", "SecureChatCore", "SecureChatCrypto"]),
     ],
