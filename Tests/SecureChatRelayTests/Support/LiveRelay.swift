@@ -62,6 +62,8 @@ struct LiveRelay: Sendable {
     let logs: LogCapture
     let secrets: Secrets
     let databasePath: String
+    /// Hummingbird's HTTP test client, connected to this relay.
+    let http: any TestClientProtocol
 
     func connect(_ name: String, identity: Identity = .generate(), authenticate: Bool = true) async throws -> TestPeer {
         try await TestPeer.connect(port: port, name: name, identity: identity, authenticate: authenticate)
@@ -90,7 +92,8 @@ enum TestRelay {
         let relay = try Relay(configuration: config)
         let app = try buildRelay(relay)
         try await app.test(.live) { client in
-            let live = LiveRelay(relay: relay, port: client.port!, logs: logs, secrets: secrets, databasePath: config.databasePath)
+            let live = LiveRelay(relay: relay, port: client.port!, logs: logs, secrets: secrets, databasePath: config.databasePath,
+                                 http: client)
             try await body(live)
         }
         try relay.close()

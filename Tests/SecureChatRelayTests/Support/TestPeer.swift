@@ -14,6 +14,13 @@ enum Received: Sendable, Equatable {
     case garbage(String)
 }
 
+/// The relay refused a connection before `hello`.
+struct Refused: Error {
+    let error: ErrorFrame
+    /// Whether the relay closed the connection after the error.
+    let closed: Bool
+}
+
 struct PeerError: Error, CustomStringConvertible {
     let description: String
 }
@@ -66,7 +73,14 @@ final class TestPeer: Sendable {
             } catch {}
             inbox.close()
         }
-        guard case .frame(.hello(let hello))? = await inbox.take(timeout: .seconds(10)) else {
+        let first = await inbox.take(timeout: .seconds(10))
+        if case .frame(.error(let e))? = first {
+            // Turned away at the door: the error, then the relay closes.
+            let closed = await inbox.take(timeout: .seconds(10)) == nil && inbox.isClosed
+            task.cancel()
+            throw Refused(error: e, closed: closed)
+        }
+        guard case .frame(.hello(let hello))? = first else {
             task.cancel()
             throw PeerError(description: "\(name): no hello from the relay")
         }
