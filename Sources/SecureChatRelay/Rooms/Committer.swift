@@ -1,0 +1,116 @@
+import Foundation
+import Logging
+import NIOCore
+import SecureChatWire
+import Synchronization
+
+/// Writes messages and key rotations to the database in arrival order, many per transaction
+/// when they arrive faster than one transaction takes (group commit), and only then
+/// acknowledges and forwards them. One loop does all of it, so sequence numbers, acks and
+/// deliveries are in the same order everywhere. The loop has a thread of its own: SQLite calls
+/// block, and a message then goes from the socket reader to this thread to the receivers'
+/// event loops with no other hand-offs.
+final class Committer: @unchecked Sendable {
+    struct Pending: Sendable {
+        let request: CommitRequest
+        let connection: RelayConnection
+        let clientID: String?
+        let bytes: Int
+    }
+
+    static let maxBatch = 1024
+    // `queue` and `finished` are guarded by `condition`.
+    private let condition = NSCondition()
+    private var queue: [Pending] = []
+    private var finished = false
+
+    /// Queues a request; false once the committer has finished (the relay is shutting down).
+    func submit(_ p: Pending) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        guard !finished else { return false }
+        queue.append(p)
+        condition.signal()
+        return true
+    }
+
+    /// No new requests; the loop commits what is queued and returns.
+    func finish() {
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The next batch, waiting for one; nil once finished and drained.
+    private func next() -> [Pending]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty, !finished { condition.wait() }
+        guard !queue.isEmpty else { return nil }
+        if queue.count <= Self.maxBatch {
+            defer { queue.removeAll(keepingCapacity: true) }
+            return queue
+        }
+        let batch = Array(queue.prefix(Self.maxBatch))
+        queue.removeFirst(Self.maxBatch)
+        return batch
+    }
+
+    /// Runs the commit loop on its own thread; returns after `finish()` once everything queued
+    /// is committed.
+    func run(relay: Relay) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let thread = Thread {
+                while let batch = self.next() { self.commit(batch, relay: relay) }
+                done.resume()
+            }
+            thread.name = "securechat-commit"
+            thread.start()
+        }
+    }
+
+    private func commit(_ batch: [Pending], relay: Relay) {
+        let results: [CommitResult]
+        do {
+            results = try relay.store.commit(batch.map(\.request))
+        } catch {
+            relay.logger.error("commit failed", metadata: ["error": "\(type(of: error))", "frames": "\(batch.count)"])
+            results = batch.map { .failed(.init(.internalError, "the relay could not store this", roomID: $0.request.room,
+                                                clientID: $0.clientID)) }
+        }
+        for (p, result) in zip(batch, results) { relay.committed(p, result) }
+    }
+}
+
+extension Relay {
+    /// After the commit: acknowledge to the sender, then forward to everyone else joined.
+    func committed(_ p: Committer.Pending, _ result: CommitResult) {
+        let conn = p.connection
+        defer { conn.inFlight.leave() }
+        switch (p.request, result) {
+        case (_, .failed(let error)):
+            logRefusal(error, conn)
+            conn.send(.error(error))
+        case (.send(let room, _, let clientID, _, _), .duplicate(let seq)):
+            logger.debug("duplicate message", metadata: ["conn": "\(conn.id)", "room": "\(room)", "seq": "\(seq)"])
+            conn.send(.ack(.init(roomID: room, clientID: clientID, seq: seq)))
+        case (.send(let room, let sender, let clientID, let ciphertext, let time), .committed(let seq)):
+            logger.debug("message", metadata: ["conn": "\(conn.id)", "room": "\(room)", "seq": "\(seq)", "bytes": "\(p.bytes)"])
+            conn.send(.ack(.init(roomID: room, clientID: clientID, seq: seq)))
+            let frame = RelayConnection.encode(.message(.init(roomID: room, seq: seq, sender: WireBytes(sender), clientID: clientID,
+                                                              ciphertext: ciphertext, time: time)))
+            hub.deliver(room: room, seq: seq) { $0.connection.id == conn.id ? nil : frame }
+        case (.rotate(let room, let by, let f, let time), .committed(let seq)):
+            logger.info("key rotated", metadata: ["conn": "\(conn.id)", "room": "\(room)", "seq": "\(seq)", "keys": "\(f.sealedKeys.count)"])
+            let sealed = Dictionary(f.sealedKeys.map { ($0.member.bytes, $0) }, uniquingKeysWith: { a, _ in a })
+            hub.deliver(room: room, seq: seq) { r in
+                let k = sealed[r.member]
+                return RelayConnection.encode(.rotated(.init(roomID: room, seq: seq, by: WireBytes(by), accessKey: f.accessKey,
+                                                             enc: k?.enc, ct: k?.ct, signature: k?.signature, time: time)))
+            }
+        case (.rotate, .duplicate):
+            break
+        }
+    }
+}

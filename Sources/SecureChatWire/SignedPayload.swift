@@ -1,0 +1,60 @@
+/// The exact bytes each protocol signature covers, and the HPKE info for sealed room keys.
+/// Both the relay (to verify) and clients (to sign) build them here, so they cannot drift apart.
+/// Room ids are restricted to base64url characters, so the 0x00 after a room id is unambiguous.
+public enum SignedPayload {
+    static func labeled(_ label: String) -> [UInt8] { Array(label.utf8) + [0] }
+
+    /// `"securechat/v1/relay-auth" ‖ 0x00 ‖ challenge`: the answer to `hello`.
+    public static func auth(challenge: [UInt8]) -> [UInt8] {
+        labeled(RelayProtocol.Label.relayAuth) + challenge
+    }
+
+    /// `"securechat/v1/room-join" ‖ 0x00 ‖ challenge ‖ signing key`: signed by the room access key.
+    public static func join(challenge: [UInt8], signingKey: [UInt8]) -> [UInt8] {
+        labeled(RelayProtocol.Label.roomJoin) + challenge + signingKey
+    }
+
+    /// `"securechat/v1/create-room" ‖ 0x00 ‖ room id ‖ 0x00 ‖ policy ‖ 0x00 ‖ ttl (u64 BE)
+    /// ‖ max members (u32 BE) ‖ access key (32 bytes or nothing)`.
+    public static func createRoom(roomID: String, policy: RoomPolicy, ttlSeconds: UInt64, maxMembers: UInt32,
+                                  accessKey: [UInt8]?) -> [UInt8] {
+        labeled(RelayProtocol.Label.createRoom) + Array(roomID.utf8) + [0] + Array(policy.rawValue.utf8) + [0]
+            + bigEndian(ttlSeconds, bytes: 8) + bigEndian(UInt64(maxMembers), bytes: 4) + (accessKey ?? [])
+    }
+
+    /// `"securechat/v1/approve" ‖ 0x00 ‖ room id ‖ 0x00 ‖ joiner signing key ‖ enc ‖ ct`.
+    public static func approve(roomID: String, joiner: [UInt8], enc: [UInt8], ct: [UInt8]) -> [UInt8] {
+        labeled(RelayProtocol.Label.approve) + Array(roomID.utf8) + [0] + joiner + enc + ct
+    }
+
+    /// `"securechat/v1/rotate" ‖ 0x00 ‖ room id ‖ 0x00 ‖ access key (32 bytes or nothing)`.
+    public static func rotate(roomID: String, accessKey: [UInt8]?) -> [UInt8] {
+        labeled(RelayProtocol.Label.rotate) + Array(roomID.utf8) + [0] + (accessKey ?? [])
+    }
+
+    /// `"securechat/v1/rotate-key" ‖ 0x00 ‖ room id ‖ 0x00 ‖ member ‖ enc ‖ ct`: one sealed key of a rotation.
+    public static func rotateKey(roomID: String, member: [UInt8], enc: [UInt8], ct: [UInt8]) -> [UInt8] {
+        labeled(RelayProtocol.Label.rotateKey) + Array(roomID.utf8) + [0] + member + enc + ct
+    }
+
+    /// `"securechat/v1/log-export" ‖ 0x00 ‖ room id ‖ 0x00 ‖ decimal after ‖ 0x00 ‖ decimal time`.
+    public static func logExport(roomID: String, after: Int64, time: Int64) -> [UInt8] {
+        labeled(RelayProtocol.Label.logExport) + Array(roomID.utf8) + [0] + Array(String(after).utf8) + [0]
+            + Array(String(time).utf8)
+    }
+
+    /// HPKE `info` for the room key sealed to a joiner or, in a rotation, to a member:
+    /// `"securechat/v1/room-key" ‖ 0x00 ‖ room id`.
+    public static func roomKeyInfo(roomID: String) -> [UInt8] {
+        labeled(RelayProtocol.Label.roomKey) + Array(roomID.utf8)
+    }
+
+    /// HKDF `info` for the room access key: `"securechat/v1/room-access-key" ‖ room id`.
+    public static func roomAccessKeyInfo(roomID: String) -> [UInt8] {
+        Array(RelayProtocol.Label.roomAccessKey.utf8) + Array(roomID.utf8)
+    }
+
+    static func bigEndian(_ value: UInt64, bytes: Int) -> [UInt8] {
+        (0..<bytes).reversed().map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) }
+    }
+}
