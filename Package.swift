@@ -45,7 +45,7 @@ let package = Package(
         .testTarget(name: "SecureChatQRTests", dependencies: ["SecureChatQR", "CPNG"], exclude: ["Golden"]),
         .testTarget(name: "SecureChatWireTests", dependencies: ["SecureChatWire", "SecureChatCrypto"]),
         // Runs the built binary, as a user or a script would.
-        .testTarget(name: "SecureChatCLITests", dependencies: ["TestSupport", "SecureChatCore", "SecureChatCrypto"]),
+        .testTarget(name: "SecureChatCLITests", dependencies: ["TestSupport", "SecureChatCore", "SecureChatCrypto"], exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

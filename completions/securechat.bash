@@ -173,22 +173,162 @@ _securechat() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    encrypt|decrypt|help)
+    keygen|room|invite-qr|encrypt|decrypt|inspect|help)
         # Offer subcommand argument completions
         "_securechat_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'encrypt decrypt help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'keygen room invite-qr encrypt decrypt inspect help' -- "${cur}"))
+        ;;
+    esac
+}
+
+_securechat_keygen() {
+    repeating_flags=()
+    non_repeating_flags=(--fernet --passphrase -p --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--output -o -y --passphrase-fd --work-factor)
+    __securechat_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--output'|'-o')
+        __securechat_add_completions -f
+        return
+        ;;
+    '-y')
+        __securechat_add_completions -f
+        return
+        ;;
+    '--passphrase-fd')
+        return
+        ;;
+    '--work-factor')
+        return
+        ;;
+    esac
+}
+
+_securechat_room() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __securechat_offer_flags_options 0
+
+    # Offer subcommand / subcommand argument completions
+    local -r subcommand="${unparsed_words[0]}"
+    unset 'unparsed_words[0]'
+    unparsed_words=("${unparsed_words[@]}")
+    case "${subcommand}" in
+    create|list|show|delete)
+        # Offer subcommand argument completions
+        "_securechat_room_${subcommand}"
+        ;;
+    *)
+        # Offer subcommand completions
+        COMPREPLY+=($(compgen -W 'create list show delete' -- "${cur}"))
+        ;;
+    esac
+}
+
+_securechat_room_create() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--policy --ttl --max-members --server --output -o)
+    __securechat_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--policy')
+        __securechat_add_completions -W 'open'$'\n''approval'
+        return
+        ;;
+    '--ttl')
+        return
+        ;;
+    '--max-members')
+        return
+        ;;
+    '--server')
+        return
+        ;;
+    '--output'|'-o')
+        __securechat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    esac
+}
+
+_securechat_room_list() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __securechat_offer_flags_options 0
+}
+
+_securechat_room_show() {
+    repeating_flags=()
+    non_repeating_flags=(--show-key --json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __securechat_offer_flags_options 1
+}
+
+_securechat_room_delete() {
+    repeating_flags=()
+    non_repeating_flags=(--version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __securechat_offer_flags_options 1
+}
+
+_securechat_invite-qr() {
+    repeating_flags=()
+    non_repeating_flags=(--inverted --raw --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--room --output -o -t --type -l --level -s --size -m --margin --foreground --background)
+    __securechat_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--room')
+        return
+        ;;
+    '--output'|'-o')
+        __securechat_add_completions -o plusdirs -fX '!*.@(png|svg|txt)'
+        return
+        ;;
+    '-t'|'--type')
+        return
+        ;;
+    '-l'|'--level')
+        __securechat_add_completions -W 'L'$'\n''M'$'\n''Q'$'\n''H'
+        return
+        ;;
+    '-s'|'--size')
+        return
+        ;;
+    '-m'|'--margin')
+        return
+        ;;
+    '--foreground')
+        return
+        ;;
+    '--background')
+        return
         ;;
     esac
 }
 
 _securechat_encrypt() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
-    repeating_options=()
-    non_repeating_options=(-k --key-file --key-fd --output -o)
+    non_repeating_flags=(--passphrase -p --armor -a --version -h --help)
+    repeating_options=(-r -R -i)
+    non_repeating_options=(-k --key-file --key-fd --room --invite --passphrase-fd --work-factor --output -o)
     __securechat_offer_flags_options 1
 
     # Offer option value completions
@@ -198,6 +338,29 @@ _securechat_encrypt() {
         return
         ;;
     '--key-fd')
+        return
+        ;;
+    '--room')
+        return
+        ;;
+    '--invite')
+        return
+        ;;
+    '-r')
+        return
+        ;;
+    '-R')
+        __securechat_add_completions -f
+        return
+        ;;
+    '-i')
+        __securechat_add_completions -f
+        return
+        ;;
+    '--passphrase-fd')
+        return
+        ;;
+    '--work-factor')
         return
         ;;
     '--output'|'-o')
@@ -218,8 +381,8 @@ _securechat_encrypt() {
 _securechat_decrypt() {
     repeating_flags=()
     non_repeating_flags=(--version -h --help)
-    repeating_options=()
-    non_repeating_options=(-k --key-file --key-fd --ttl --output -o)
+    repeating_options=(-i)
+    non_repeating_options=(-k --key-file --key-fd --room --invite --passphrase-fd --max-work-factor --ttl --output -o)
     __securechat_offer_flags_options 1
 
     # Offer option value completions
@@ -231,6 +394,22 @@ _securechat_decrypt() {
     '--key-fd')
         return
         ;;
+    '--room')
+        return
+        ;;
+    '--invite')
+        return
+        ;;
+    '-i')
+        __securechat_add_completions -f
+        return
+        ;;
+    '--passphrase-fd')
+        return
+        ;;
+    '--max-work-factor')
+        return
+        ;;
     '--ttl')
         return
         ;;
@@ -239,6 +418,22 @@ _securechat_decrypt() {
         return
         ;;
     esac
+
+    # Offer positional completions
+    case "${positional_number}" in
+    1)
+        __securechat_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_securechat_inspect() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=()
+    __securechat_offer_flags_options 1
 
     # Offer positional completions
     case "${positional_number}" in

@@ -7,6 +7,14 @@ public enum Base64 {
     static let standardTable = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
     static let urlTable = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
+    /// Two output characters for every 12-bit value: halves the table lookups when encoding.
+    static let standardPairs = makePairTable(standardTable)
+    static let urlPairs = makePairTable(urlTable)
+
+    private static func makePairTable(_ t: [UInt8]) -> [UInt16] {
+        (0..<4096).map { UInt16(t[$0 >> 6]) | UInt16(t[$0 & 63]) << 8 }
+    }
+
     static let standardDecode = makeDecodeTable(standardTable)
     static let urlDecode = makeDecodeTable(urlTable)
 
@@ -28,24 +36,32 @@ public enum Base64 {
     }
 
     static func encodeAppending(_ input: UnsafeBufferPointer<UInt8>, table: [UInt8], padded: Bool, to out: inout [UInt8]) {
-        var i = 0
         let n = input.count
-        table.withUnsafeBufferPointer { t in
-            while i + 3 <= n {
-                let v = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8 | UInt32(input[i + 2])
-                out.append(t[Int(v >> 18 & 63)]); out.append(t[Int(v >> 12 & 63)])
-                out.append(t[Int(v >> 6 & 63)]); out.append(t[Int(v & 63)])
-                i += 3
-            }
-            let rest = n - i
-            if rest == 1 {
-                let v = UInt32(input[i]) << 16
-                out.append(t[Int(v >> 18 & 63)]); out.append(t[Int(v >> 12 & 63)])
-                if padded { out.append(UInt8(ascii: "=")); out.append(UInt8(ascii: "=")) }
-            } else if rest == 2 {
-                let v = UInt32(input[i]) << 16 | UInt32(input[i + 1]) << 8
-                out.append(t[Int(v >> 18 & 63)]); out.append(t[Int(v >> 12 & 63)]); out.append(t[Int(v >> 6 & 63)])
-                if padded { out.append(UInt8(ascii: "=")) }
+        guard n > 0 else { return }
+        let full = n / 3, rest = n % 3
+        let produced = full * 4 + (rest == 0 ? 0 : (padded ? 4 : rest + 1))
+        let base = out.count
+        out.append(contentsOf: repeatElement(0, count: produced))
+        let pairs = table == urlTable ? urlPairs : standardPairs
+        out.withUnsafeMutableBufferPointer { o in
+            table.withUnsafeBufferPointer { t in
+                pairs.withUnsafeBufferPointer { p in
+                    let raw = UnsafeMutableRawPointer(o.baseAddress! + base)
+                    var i = 0
+                    for g in 0..<full {
+                        let v = Int(input[i]) << 16 | Int(input[i + 1]) << 8 | Int(input[i + 2])
+                        let word = UInt32(p[v >> 12]) | UInt32(p[v & 0xfff]) << 16
+                        raw.storeBytes(of: word.littleEndian, toByteOffset: g * 4, as: UInt32.self)
+                        i += 3
+                    }
+                }
+                var w = base + full * 4, i = full * 3
+                if rest > 0 {
+                    let v = UInt32(input[i]) << 16 | (rest == 2 ? UInt32(input[i + 1]) << 8 : 0)
+                    o[w] = t[Int(v >> 18 & 63)]; o[w + 1] = t[Int(v >> 12 & 63)]
+                    if rest == 2 { o[w + 2] = t[Int(v >> 6 & 63)] } else if padded { o[w + 2] = UInt8(ascii: "=") }
+                    if padded { o[w + 3] = UInt8(ascii: "=") }
+                }
             }
         }
     }
@@ -53,30 +69,54 @@ public enum Base64 {
     /// Decodes `text`; nil on any character outside the alphabet, wrong padding, or
     /// non-zero trailing bits (a non-canonical encoding).
     public static func decode<S: Collection<UInt8>>(_ text: S, alphabet: Alphabet = .standard, padded: Bool = true) -> [UInt8]? {
-        var chars = Array(text)
+        if let r = text.withContiguousStorageIfAvailable({ decode(buffer: $0, alphabet: alphabet, padded: padded) }) { return r }
+        return Array(text).withUnsafeBufferPointer { decode(buffer: $0, alphabet: alphabet, padded: padded) }
+    }
+
+    static func decode(buffer: UnsafeBufferPointer<UInt8>, alphabet: Alphabet, padded: Bool) -> [UInt8]? {
+        var count = buffer.count
         if padded {
-            guard chars.count % 4 == 0 else { return nil }
+            guard count % 4 == 0 else { return nil }
             var pad = 0
-            while pad < 2, chars.last == UInt8(ascii: "=") { chars.removeLast(); pad += 1 }
+            while pad < 2, count > 0, buffer[count - 1] == UInt8(ascii: "=") { count -= 1; pad += 1 }
         }
-        if chars.count % 4 == 1 { return nil }
+        if count % 4 == 1 { return nil }
         let table = alphabet == .url ? urlDecode : standardDecode
-        var out = [UInt8]()
-        out.reserveCapacity(chars.count * 3 / 4)
-        var acc: UInt32 = 0, bits = 0
-        for c in chars {
-            let v = table[Int(c)]
-            if v == 0xff { return nil }
-            acc = acc << 6 | UInt32(v)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: acc >> UInt32(bits)))
+        let full = count / 4, rest = count % 4
+        let outCount = full * 3 + (rest == 0 ? 0 : rest - 1)
+        var ok = true
+        let out = [UInt8](unsafeUninitializedCapacity: outCount) { o, initialized in
+            table.withUnsafeBufferPointer { t in
+                var r = 0, w = 0, bad: UInt8 = 0
+                for _ in 0..<full {
+                    let a = t[Int(buffer[r])], b = t[Int(buffer[r + 1])], c = t[Int(buffer[r + 2])], d = t[Int(buffer[r + 3])]
+                    bad |= a | b | c | d
+                    let v = UInt32(a & 63) << 18 | UInt32(b & 63) << 12 | UInt32(c & 63) << 6 | UInt32(d & 63)
+                    o[w] = UInt8(truncatingIfNeeded: v >> 16); o[w + 1] = UInt8(truncatingIfNeeded: v >> 8); o[w + 2] = UInt8(truncatingIfNeeded: v)
+                    r += 4; w += 3
+                }
+                // 0xff marks characters outside the alphabet; any of them sets the top bits.
+                if bad & 0xc0 != 0 { ok = false }
+                if rest > 0, ok {
+                    var v: UInt32 = 0
+                    for k in 0..<rest {
+                        let x = t[Int(buffer[r + k])]
+                        if x == 0xff { ok = false; break }
+                        v = v << 6 | UInt32(x)
+                    }
+                    if ok {
+                        let bits = rest * 6
+                        let extra = bits % 8
+                        // Leftover bits must be zero, or two encodings would decode to the same bytes.
+                        if v & ((1 << UInt32(extra)) - 1) != 0 { ok = false }
+                        v >>= UInt32(extra)
+                        for k in 0..<(rest - 1) { o[w + k] = UInt8(truncatingIfNeeded: v >> UInt32(8 * (rest - 2 - k))) }
+                    }
+                }
             }
+            initialized = outCount
         }
-        // Leftover bits must be zero, or two encodings would decode to the same bytes.
-        if bits > 0, acc & ((1 << UInt32(bits)) - 1) != 0 { return nil }
-        return out
+        return ok ? out : nil
     }
 
     public static func decode(_ text: String, alphabet: Alphabet = .standard, padded: Bool = true) -> [UInt8]? {

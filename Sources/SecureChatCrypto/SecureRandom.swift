@@ -1,6 +1,11 @@
 import COpenSSL
+#if canImport(Glibc)
+import Glibc
+#endif
 
-/// The operating system's CSPRNG through OpenSSL's DRBG. Every key, nonce, id and code comes from here.
+/// The operating system's CSPRNG, read with getrandom(2): the same source that seeds OpenSSL's
+/// DRBG, without the cost of setting that DRBG up in a short-lived process. Every key, nonce, id
+/// and code comes from here.
 public enum SecureRandom {
     /// `count` random bytes. Aborts only if the system has no entropy source, which no caller can handle.
     public static func bytes(_ count: Int) -> [UInt8] {
@@ -12,8 +17,15 @@ public enum SecureRandom {
     /// Fills `buffer` with random bytes.
     public static func fill(_ buffer: inout [UInt8]) {
         guard !buffer.isEmpty else { return }
-        let ok = buffer.withUnsafeMutableBytes { RAND_bytes($0.baseAddress!.assumingMemoryBound(to: UInt8.self), Int32($0.count)) }
-        precondition(ok == 1, "the system random number generator failed")
+        buffer.withUnsafeMutableBytes { raw in
+            var filled = 0
+            while filled < raw.count {
+                let n = securechat_getrandom(raw.baseAddress! + filled, raw.count - filled)
+                if n < 0, errno == EINTR { continue }
+                precondition(n > 0, "the system random number generator failed")
+                filled += n
+            }
+        }
     }
 
     /// A uniformly distributed integer in `0..<upperBound`, without modulo bias.

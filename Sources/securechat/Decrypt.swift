@@ -3,16 +3,30 @@ import SecureChatCore
 
 struct Decrypt: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Decrypt Fernet tokens with a room key.",
+        abstract: "Decrypt Fernet tokens or an age file; the kind of input is detected.",
         discussion: """
-            The input holds one token, or many, one per line (a pasted chat log); blank lines and \
-            surrounding whitespace are ignored. Every token is verified before anything is written, \
-            so a failure leaves no output. With several tokens each plaintext ends with a newline.
+            Fernet input holds one token, or many, one per line (a pasted chat log); blank lines and \
+            surrounding whitespace are ignored, every token is verified before anything is written, \
+            and with several tokens each plaintext ends with a newline. \
+            An age file (binary or armored) is decrypted with the identities given with -i (the \
+            default identity otherwise) or with a passphrase, asked on the terminal or read from \
+            --passphrase-fd or SECURECHAT_PASSPHRASE. Only authenticated data is ever written; with \
+            -o the file appears only when all of it authenticated.
             """)
 
     @OptionGroup var key: KeyOptions
 
-    @Option(help: ArgumentHelp("Refuse tokens older than DURATION (e.g. 90, 90s, 15m, 2h, 7d).", valueName: "duration"))
+    @Option(name: .customShort("i"), help: ArgumentHelp("Decrypt age files with the identity file FILE; repeatable.", valueName: "file"),
+            completion: .file())
+    var identities: [String] = []
+
+    @Option(name: .customLong("passphrase-fd"), help: ArgumentHelp("Read the passphrase from file descriptor N instead of the terminal.", valueName: "n"))
+    var passphraseFD: Int32?
+
+    @Option(name: .customLong("max-work-factor"), help: ArgumentHelp("Refuse passphrase files whose scrypt work factor is above N.", valueName: "n"))
+    var maxWorkFactor: Int = Age.defaultMaxWorkFactor
+
+    @Option(help: ArgumentHelp("Refuse Fernet tokens older than DURATION (e.g. 90, 90s, 15m, 2h, 7d).", valueName: "duration"))
     var ttl: String?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to FILE instead of standard output ('-' for stdout).", valueName: "file"),
@@ -27,58 +41,128 @@ struct Decrypt: ParsableCommand {
         if let ttl, DurationText.seconds(ttl) == nil {
             throw ValidationError("invalid --ttl '\(ttl)': use seconds or a number with s, m, h or d (e.g. 2h)")
         }
+        if !(1...30).contains(maxWorkFactor) { throw ValidationError("--max-work-factor must be between 1 and 30") }
     }
 
     func run() throws {
+        let source = try InputFile(path: input)
+        var head = [UInt8](repeating: 0, count: 1024)
+        let n = try head.withUnsafeMutableBytes { try source.readFully(into: $0) }
+        head.removeSubrange(n...)
+        let kind = InputKind.detect(head)
+        if kind == .empty { throw Failure("the input is empty: nothing to decrypt", status: .malformed) }
+        if kind == .age {
+            let passphrase = PassphraseSource(fd: passphraseFD)
+            let ids = try IdentitySource.ageIdentities(identities, passphrase: passphrase)
+            let what = input.map { $0 == "-" ? "standard input" : $0 } ?? "standard input"
+            try withOutput(try OutputFile(path: output)) { out in
+                try Age.decrypt(identities: ids, passphrase: { try passphrase.read(for: what) }, maxWorkFactor: maxWorkFactor,
+                                from: PrefixedReader(head, then: source), to: TerminalGuard(out))
+            }
+            return
+        }
         guard let keys = try key.load() else {
+            if kind == .unknown {
+                throw Failure("the input is neither a Fernet token nor an age file", status: .malformed)
+            }
             throw Failure("no key given", hint: "pass --key-file FILE, --key-fd N or set SECURECHAT_KEY", status: .usage)
         }
-        let source = try InputFile(path: input)
-        guard let data = try source.readAll(limit: 1 << 30) else { throw Failure("input is larger than 1 GiB") }
-        let plaintexts = try FernetLog.decrypt(data, fernet: Fernet(keys: keys), ttl: ttl.flatMap(DurationText.seconds), now: Clock.now)
-        let out = try OutputFile(path: output)
-        if out.isTerminal, plaintexts.contains(where: { !TextCheck.isPrintable($0) }) {
-            throw Failure("refusing to write binary data to the terminal", hint: "use -o FILE, or pipe the output")
-        }
-        try withOutput(out) { out in
+        guard let rest = try source.readAll(limit: 1 << 30) else { throw Failure("input is larger than 1 GiB") }
+        let plaintexts = try FernetLog.decrypt(head + rest, fernet: Fernet(keys: keys), ttl: ttl.flatMap(DurationText.seconds), now: Clock.now)
+        try withOutput(try OutputFile(path: output)) { out in
+            let guarded = TerminalGuard(out)
             for p in plaintexts {
-                try out.write(p)
-                if plaintexts.count > 1, p.last != 0x0a { try out.write([0x0a]) }
+                try guarded.write(p)
+                if plaintexts.count > 1, p.last != 0x0a { try guarded.write([0x0a]) }
             }
         }
+    }
+}
+
+/// What an input is, from its first kilobyte: an age file (binary or anything that tries to be
+/// armor, so the age decoder names the problem), Fernet tokens, or neither.
+enum InputKind {
+    case empty, age, fernet, unknown
+
+    static func detect(_ head: [UInt8]) -> InputKind {
+        let text = head.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0a || $0 == 0x0d }
+        if text.isEmpty { return .empty }
+        if Age.looksLikeAge(head) || text.starts(with: "-----".utf8) { return .age }
+        let lower = String(decoding: head, as: UTF8.self).lowercased()
+        if lower.contains("-----begin age encrypted file-----") || lower.hasPrefix("age-encryption.org") { return .age }
+        return Fernet.looksLikeToken(String(decoding: text.prefix(8), as: UTF8.self)) ? .fernet : .unknown
     }
 }
 
 /// Many tokens, one per line: every one is verified and decrypted before any is released.
 enum FernetLog {
     static func decrypt(_ data: [UInt8], fernet: Fernet, ttl: UInt64?, now: UInt64) throws -> [[UInt8]] {
-        let lines = data.split(separator: 0x0a, omittingEmptySubsequences: false)
-        var tokens = [(line: Int, text: String)]()
-        for (i, raw) in lines.enumerated() {
-            let t = String(decoding: raw, as: UTF8.self).trimmingASCIIWhitespace()
-            if !t.isEmpty { tokens.append((i + 1, t)) }
+        func space(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0d || c == 0x0a }
+        var tokens = [(line: Int, text: ArraySlice<UInt8>)]()
+        for (i, raw) in data.split(separator: 0x0a, omittingEmptySubsequences: false).enumerated() {
+            guard let s = raw.firstIndex(where: { !space($0) }), let e = raw.lastIndex(where: { !space($0) }) else { continue }
+            tokens.append((i + 1, raw[s...e]))
         }
         guard !tokens.isEmpty else {
             throw Failure("the input is empty: no token to decrypt", status: .malformed)
         }
         var out = [[UInt8]]()
         for (line, token) in tokens {
-            do {
-                out.append(try fernet.decrypt(token, ttl: ttl, now: now))
-            } catch {
-                guard var failure = Failure(error) else { throw error }
-                if tokens.count > 1 { failure.message = "line \(line): " + failure.message }
-                throw failure
-            }
+            out.append(try Failure.context(tokens.count > 1 ? "line \(line)" : "") {
+                try fernet.decrypt(bytes: Array(token), ttl: ttl, now: now)
+            })
         }
         return out
     }
 }
 
-/// Whether bytes are safe to show on a terminal as text.
+/// Replays bytes already read (to detect the format), then continues with the rest.
+final class PrefixedReader: ByteReader {
+    private let prefix: [UInt8]
+    private var offset = 0
+    private let rest: ByteReader
+
+    init(_ prefix: [UInt8], then rest: ByteReader) {
+        self.prefix = prefix
+        self.rest = rest
+    }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        guard offset < prefix.count else { return try rest.read(into: buffer) }
+        let n = min(buffer.count, prefix.count - offset)
+        prefix.withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<offset + n])) }
+        offset += n
+        return n
+    }
+}
+
+/// Refuses to put binary plaintext on a terminal: the first write decides.
+final class TerminalGuard: ByteWriter {
+    private let out: OutputFile
+    private var checked: Bool
+
+    init(_ out: OutputFile) {
+        self.out = out
+        checked = !out.isTerminal
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        if !checked {
+            checked = true
+            if !TextCheck.isPrintable(Array(bytes.prefix(4096))) {
+                throw Failure("refusing to write binary data to the terminal", hint: "use -o FILE, or pipe the output")
+            }
+        }
+        try out.write(bytes)
+    }
+}
+
+/// Whether bytes are safe to show on a terminal as text (a cut multi-byte character at the end is allowed).
 enum TextCheck {
     static func isPrintable(_ bytes: [UInt8]) -> Bool {
-        guard let s = String(validating: bytes, as: UTF8.self) else { return false }
-        return !s.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r" || $0.value == 0x7f }
+        var b = bytes
+        for _ in 0..<3 where String(validating: b, as: UTF8.self) == nil && !b.isEmpty { b.removeLast() }
+        guard let s = String(validating: b, as: UTF8.self) else { return false }
+        return !s.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n" && $0 != "\t" && $0 != "\r") || $0.value == 0x7f }
     }
 }

@@ -3,13 +3,38 @@ import SecureChatCore
 
 struct Encrypt: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Encrypt a message or file with a room key (Fernet token).",
+        abstract: "Encrypt a message or file to a room key, to age recipients, or with a passphrase.",
         discussion: """
-            With a room key, the output is one Fernet token on one line, readable by Python's \
-            cryptography.fernet. Large inputs are encrypted as a stream with flat memory.
+            With a room key (-k, --key-fd, SECURECHAT_KEY) the output is one Fernet token on one line, \
+            readable by Python's cryptography.fernet. With recipients (-r, -R, -i) or a passphrase (-p) \
+            the output is an age v1 file that the age tool decrypts; binary output is refused on a \
+            terminal (use --armor). Large inputs are encrypted as a stream with flat memory.
             """)
 
     @OptionGroup var key: KeyOptions
+
+    @Option(name: .customShort("r"), help: ArgumentHelp("Encrypt to the age recipient RECIPIENT (age1…); repeatable.", valueName: "recipient"))
+    var recipients: [String] = []
+
+    @Option(name: .customShort("R"), help: ArgumentHelp("Encrypt to the recipients listed in FILE, one per line ('-' for stdin); repeatable.", valueName: "file"),
+            completion: .file())
+    var recipientFiles: [String] = []
+
+    @Option(name: .customShort("i"), help: ArgumentHelp("Encrypt to the public key of the identity file FILE (yourself); repeatable.", valueName: "file"),
+            completion: .file())
+    var identities: [String] = []
+
+    @Flag(name: .shortAndLong, help: "Encrypt with a passphrase (age scrypt recipient).")
+    var passphrase = false
+
+    @Option(name: .customLong("passphrase-fd"), help: ArgumentHelp("Read the passphrase from file descriptor N instead of the terminal.", valueName: "n"))
+    var passphraseFD: Int32?
+
+    @Option(name: .customLong("work-factor"), help: ArgumentHelp("scrypt work factor (log2 of N) for -p.", valueName: "n"))
+    var workFactor: Int = Age.defaultWorkFactor
+
+    @Flag(name: .shortAndLong, help: "Write age output as PEM-style ASCII armor.")
+    var armor = false
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to FILE instead of standard output ('-' for stdout).", valueName: "file"),
             completion: .file())
@@ -19,24 +44,69 @@ struct Encrypt: ParsableCommand {
               completion: .file())
     var input: String?
 
-    func run() throws {
-        guard let keys = try key.load() else {
-            throw Failure("no key given", hint: "pass --key-file FILE, --key-fd N or set SECURECHAT_KEY; make a key with 'securechat keygen --fernet'", status: .usage)
+    private var usesRecipients: Bool { !recipients.isEmpty || !recipientFiles.isEmpty || !identities.isEmpty }
+
+    func validate() throws {
+        if passphrase, usesRecipients {
+            throw ValidationError("-p/--passphrase cannot be combined with -r, -R or -i: a passphrase file has exactly one recipient")
         }
+        if (passphrase || usesRecipients), key.hasExplicitSource {
+            throw ValidationError("choose one kind of encryption: a room key (-k/--key-fd/--room/--invite) or age (-r/-R/-i/-p)")
+        }
+        if armor, !(passphrase || usesRecipients) {
+            throw ValidationError("--armor applies to age output (-r, -R, -i or -p); a Fernet token is already text")
+        }
+        if !(1...30).contains(workFactor) { throw ValidationError("--work-factor must be between 1 and 30") }
+    }
+
+    func run() throws {
         let source = try InputFile(path: input)
-        if input == nil, source.isTerminal {
-            Diagnostics.hint("reading the message from the terminal; end it with Ctrl-D")
+        if passphrase || usesRecipients {
+            return try encryptAge(source)
+        }
+        guard let keys = try key.load() else {
+            throw Failure("no key or recipient given",
+                          hint: "pass -r age1…, -p, or a room key with --key-file FILE, --key-fd N or SECURECHAT_KEY", status: .usage)
         }
         try withOutput(try OutputFile(path: output)) { out in
             var stream = FernetEncryptingStream(key: keys[0], now: Clock.now)
-            var buffer = [UInt8](repeating: 0, count: 1 << 16)
-            while true {
-                let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
-                if n == 0 { break }
-                try buffer.withUnsafeBytes { try stream.write(UnsafeRawBufferPointer(rebasing: $0[0..<n]), to: out) }
-            }
+            try Pump.copy(from: source) { try stream.write($0, to: out) }
             try stream.finish(to: out)
             try out.write([0x0a])
+        }
+    }
+
+    private func encryptAge(_ source: InputFile) throws {
+        let out = try OutputFile(path: output)
+        if out.isTerminal, !armor {
+            throw Failure("refusing to write binary age output to the terminal", hint: "did you mean --armor (-a)? or -o FILE")
+        }
+        if passphrase {
+            let secret = try PassphraseSource(fd: passphraseFD).readNew(for: input ?? "standard input")
+            return try withOutput(out) { try Age.encrypt(passphrase: secret, workFactor: workFactor, armor: armor, from: source, to: $0) }
+        }
+        var list = try recipients.map { r in try Failure.context("-r \(r)") { try AgeRecipient(string: r) } }
+        for file in recipientFiles {
+            if file == "-", input == nil || input == "-" {
+                throw Failure("-R - and the input cannot both be standard input", status: .usage)
+            }
+            let text = file == "-" ? String(decoding: try InputFile(path: "-").readAll(limit: 1 << 20) ?? [], as: UTF8.self)
+                                   : try FileChecks.readText(file)
+            list += try Failure.context(file == "-" ? "standard input" : file) { try AgeRecipientsFile.parse(text) }
+        }
+        list += try IdentitySource.ageIdentities(identities, passphrase: PassphraseSource(fd: passphraseFD)).map(\.recipient)
+        try withOutput(out) { try Age.encrypt(to: list, armor: armor, from: source, to: $0) }
+    }
+}
+
+/// Copies a reader to a consumer in 64 KiB pieces (one buffer, reused).
+enum Pump {
+    static func copy(from source: ByteReader, _ consume: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { return }
+            try buffer.withUnsafeBytes { try consume(UnsafeRawBufferPointer(rebasing: $0[0..<n])) }
         }
     }
 }

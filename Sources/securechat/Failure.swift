@@ -1,5 +1,6 @@
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatQR
 
 /// Documented exit statuses (also in securechat(1) EXIT STATUS).
 enum ExitStatus: Int32 {
@@ -40,10 +41,50 @@ struct Failure: Error {
             case .authenticationFailed: self.init(e.message, hint: "check that this is the room's key; a token altered in transit cannot be recovered", status: .authentication)
             case .expired, .fromTheFuture: self.init(e.message, hint: "drop --ttl to read it regardless of its age", status: .expired)
             }
+        case let e as AgeError:
+            self.init(age: e)
+        case let e as InviteError:
+            self.init(e.message, status: .malformed)
+        case let e as RoomFileError:
+            self.init(e.message, status: .malformed)
+        case let e as QRError:
+            switch e {
+            case .emptyInput: self.init(e.description, status: .malformed)
+            case .tooLong(_, _, let level):
+                self.init(e.description, hint: level == .low ? "shorten the link" : "a lower error-correction level holds more: -l L takes up to \(QRErrorCorrection.low.maxBytes) bytes", status: .malformed)
+            case .invalidColor, .invalidModuleSize, .invalidMargin: self.init(e.description, status: .usage)
+            case .encoderFailed, .pngFailed: self.init(e.description, status: .failure)
+            }
         case let e as CryptoError:
             self.init("cryptographic operation failed: \(e)", status: .failure)
         default:
             return nil
+        }
+    }
+}
+
+extension Failure {
+    init(age e: AgeError) {
+        switch e {
+        case .noIdentityMatched:
+            self.init(e.message, hint: "pass the identity the file was encrypted to with -i FILE", status: .authentication)
+        case .wrongPassphrase, .headerMACMismatch:
+            self.init(e.message, status: .authentication)
+        case .workFactorTooHigh:
+            self.init(e.message, hint: "only decrypt files from people you trust with --max-work-factor", status: .malformed)
+        case .truncated, .malformedHeader, .malformedPayload, .malformedArmor, .invalidWorkFactor, .invalidRecipient,
+             .invalidIdentity, .malformedIdentityFile, .malformedRecipientsFile, .scryptMustBeAlone:
+            self.init(e.message, status: .malformed)
+        case .noIdentities:
+            self.init(e.message, hint: "pass an identity file with -i, or make the default one with 'securechat keygen'", status: .usage)
+        case .noRecipients:
+            self.init(e.message, hint: "pass -r age1..., -R FILE, -i FILE or -p", status: .usage)
+        case .passphraseRequired:
+            self.init(e.message, hint: "pass it with --passphrase-fd N or SECURECHAT_PASSPHRASE", status: .usage)
+        case .emptyPassphrase:
+            self.init(e.message, status: .usage)
+        case .cryptoFailure:
+            self.init(e.message, status: .failure)
         }
     }
 }

@@ -5,6 +5,16 @@ import Glibc
 
 private func errnoText() -> String { String(cString: strerror(errno)) }
 
+/// read(2), retried on EINTR; a failure names `name`.
+func readRetrying(fd: Int32, into buffer: UnsafeMutableRawBufferPointer, name: String) throws -> Int {
+    while true {
+        let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
+        if n >= 0 { return n }
+        if errno == EINTR { continue }
+        throw Failure("cannot read \(name): \(errnoText())")
+    }
+}
+
 /// Reads a file or standard input (`nil` or `-`) through a plain file descriptor.
 final class InputFile: ByteReader {
     let fd: Int32
@@ -33,12 +43,7 @@ final class InputFile: ByteReader {
     deinit { if owned { close(fd) } }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
-        while true {
-            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
-            if n >= 0 { return n }
-            if errno == EINTR { continue }
-            throw Failure("cannot read \(name): \(errnoText())")
-        }
+        try readRetrying(fd: fd, into: buffer, name: name)
     }
 }
 
@@ -65,6 +70,15 @@ final class OutputFile: ByteWriter {
         if !overwrite, access(path, F_OK) == 0 {
             throw Failure("\(path) already exists; refusing to overwrite it", hint: "choose another file with -o, or remove the old one yourself")
         }
+        // A device or pipe (/dev/null, a FIFO) is written in place: there is nothing to rename.
+        var st = stat()
+        if stat(path, &st) == 0, (st.st_mode & S_IFMT) != S_IFREG {
+            guard (st.st_mode & S_IFMT) != S_IFDIR else { throw Failure("cannot write \(path): it is a directory") }
+            let f = open(path, O_WRONLY | O_CLOEXEC)
+            guard f >= 0 else { throw Failure("cannot write \(path): \(errnoText())") }
+            fd = f
+            return
+        }
         let slash = path.lastIndex(of: "/")
         let dir = slash.map { String(path[..<$0]) } ?? "."
         let base = slash.map { String(path[path.index(after: $0)...]) } ?? path
@@ -89,7 +103,10 @@ final class OutputFile: ByteWriter {
 
     /// Makes the output visible under its final name.
     func commit() throws {
-        guard let temporary, let path else { return }
+        guard let temporary, let path else {
+            if path != nil { close(fd) }
+            return
+        }
         let mask = umask(0); umask(mask)
         fchmod(fd, mode & ~mask)
         guard fsync(fd) == 0 else { abandon(); throw Failure("cannot write \(path): \(errnoText())") }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SecureChatCore
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -15,7 +16,7 @@ struct SecureChat: ParsableCommand {
             See 'securechat help <command>' and the securechat(1) manual.
             """,
         version: version,
-        subcommands: [Encrypt.self, Decrypt.self])
+        subcommands: [Keygen.self, RoomCommand.self, InviteQR.self, Encrypt.self, Decrypt.self, Inspect.self])
 
     /// Every command's errors end here, rendered once (see `Diagnostics`).
     static func main() {
@@ -27,7 +28,19 @@ struct SecureChat: ParsableCommand {
             Diagnostics.exit(with: failure)
         } catch {
             if let failure = Failure(error) { Diagnostics.exit(with: failure) }
-            exit(withError: error)
+            // Help and --version exit 0 through the parser; usage errors are rendered like every other error.
+            guard exitCode(for: error) != .success else { exit(withError: error) }
+            Diagnostics.exit(with: usageFailure(error))
         }
+    }
+
+    /// The parser's message as `securechat: error: …`, with its pointer to --help as the hint.
+    static func usageFailure(_ error: Error) -> Failure {
+        let lines = fullMessage(for: error).split(separator: "\n").map(String.init)
+        var message = lines.first ?? "invalid usage"
+        if message.hasPrefix("Error: ") { message.removeFirst(7) }
+        let hint = lines.first { $0.hasPrefix("  See '") }?.trimmingASCIIWhitespace()
+        let status = ExitStatus(rawValue: exitCode(for: error).rawValue) ?? .usage
+        return Failure(message.isEmpty ? "invalid usage" : message, hint: hint.map { $0.prefix(1).lowercased() + $0.dropFirst() }, status: status)
     }
 }

@@ -55,6 +55,20 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path) == ["t"])
     }
 
+    /// Devices and pipes are written in place, never replaced by a renamed file.
+    @Test func outputToDevicesAndFIFOs() throws {
+        let dir = try CLI.sandbox()
+        let r = try CLI.shell("""
+            set -e
+            echo x | "$SC" encrypt -o /dev/null
+            test -c /dev/null && echo device
+            mkfifo pipe
+            cat pipe > got & echo y | "$SC" encrypt -o pipe; wait
+            "$SC" decrypt < got
+            """, env: ["SECURECHAT_KEY": key], cwd: dir)
+        #expect(r.status == 0 && r.out == "device\ny\n", "\(r.stderr)")
+    }
+
     @Test func ttlExpiry() throws {
         let enc = try CLI.run(["encrypt"], stdin: Array("old".utf8), env: ["SECURECHAT_KEY": key, "SECURECHAT_NOW": "1700000000"])
         let ok = try CLI.run(["decrypt", "--ttl", "1h"], stdin: enc.stdout, env: ["SECURECHAT_KEY": key, "SECURECHAT_NOW": "1700003600"])
@@ -67,7 +81,7 @@ import TestSupport
     /// Bad input through the CLI: exact message and exit status, never output.
     @Test(arguments: [
         ("", [String](), ["SECURECHAT_KEY": "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="], Int32(2),
-         "securechat: error: the input is empty: no token to decrypt\n"),
+         "securechat: error: the input is empty: nothing to decrypt\n"),
         ("gAAAAABl!!!!\n", [], ["SECURECHAT_KEY": "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="], 2,
          "securechat: error: malformed token: not URL-safe base64 with correct padding\n"),
         ("x", [], ["SECURECHAT_KEY": "short"], 2,
@@ -77,7 +91,7 @@ import TestSupport
         ("x", ["-o", "/nonexistent/dir/out"], ["SECURECHAT_KEY": "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4="], 1,
          "securechat: error: cannot write /nonexistent/dir/out: directory /nonexistent/dir does not exist\n"),
         ("x", ["--ttl", "2 hours"], [:], 64,
-         "Error: invalid --ttl '2 hours': use seconds or a number with s, m, h or d (e.g. 2h)\n"),
+         "securechat: error: invalid --ttl '2 hours': use seconds or a number with s, m, h or d (e.g. 2h)\n"),
     ])
     func badInput(stdin: String, args: [String], env: [String: String], status: Int32, stderr: String) throws {
         let command = args.contains("-o") && !args.contains("--ttl") ? "encrypt" : "decrypt"

@@ -33,19 +33,28 @@ public struct Fernet: Sendable {
     public struct Verified: Sendable {
         public let timestamp: UInt64
         public let keyIndex: Int
-        let iv: [UInt8]
-        let ciphertext: [UInt8]
+        /// The whole decoded token; IV at 9..<25, ciphertext from 25 to the HMAC.
+        let data: [UInt8]
     }
 
     /// Decodes and authenticates a token without decrypting it; TTL rules applied when `ttl` is set.
     public func verify(_ token: some StringProtocol, ttl: UInt64? = nil, now: UInt64) throws(FernetError) -> Verified {
-        let data = try Fernet.decodeToken(token)
-        let signed = Array(data[0..<(data.count - 32)])
+        try verify(bytes: Array(token.utf8), ttl: ttl, now: now)
+    }
+
+    /// `verify` for a token given as its ASCII bytes (avoids copies for large tokens).
+    public func verify(bytes token: [UInt8], ttl: UInt64? = nil, now: UInt64) throws(FernetError) -> Verified {
+        let data = try Fernet.decodeToken(bytes: token)
         let mac = Array(data[(data.count - 32)...])
         // Authenticate before looking at anything else the token claims.
-        guard let index = keys.firstIndex(where: { HMACSHA256.isValid(mac, for: signed, key: $0.signingKey) }) else {
-            throw .authenticationFailed
+        let index = data.withUnsafeBytes { raw in
+            keys.firstIndex { key in
+                let h = HMACSHA256(key: key.signingKey)
+                h.update(UnsafeRawBufferPointer(rebasing: raw[0..<(data.count - 32)]))
+                return Bytes.constantTimeEqual(h.finalize(), mac)
+            }
         }
+        guard let index else { throw .authenticationFailed }
         let timestamp = Fernet.timestamp(of: data)
         if let ttl {
             if timestamp > now, timestamp - now > Fernet.maxClockSkew {
@@ -55,8 +64,7 @@ public struct Fernet: Sendable {
                 throw .expired(ageSeconds: now - timestamp, ttl: ttl)
             }
         }
-        return Verified(timestamp: timestamp, keyIndex: index, iv: Array(data[9..<25]),
-                        ciphertext: Array(data[25..<(data.count - 32)]))
+        return Verified(timestamp: timestamp, keyIndex: index, data: data)
     }
 
     /// The plaintext of a token. No plaintext is produced unless the HMAC verified first.
@@ -64,9 +72,17 @@ public struct Fernet: Sendable {
         try open(verify(token, ttl: ttl, now: now))
     }
 
+    public func decrypt(bytes token: [UInt8], ttl: UInt64? = nil, now: UInt64) throws(FernetError) -> [UInt8] {
+        try open(verify(bytes: token, ttl: ttl, now: now))
+    }
+
     func open(_ v: Verified) throws(FernetError) -> [UInt8] {
         do {
-            return try AESCBC.decrypt(v.ciphertext, key: keys[v.keyIndex].encryptionKey, iv: v.iv)
+            let c = try AESCBC(key: keys[v.keyIndex].encryptionKey, iv: Array(v.data[9..<25]), encrypt: false)
+            let body = try v.data.withUnsafeBytes { raw throws(CryptoError) in
+                try c.update(UnsafeRawBufferPointer(rebasing: raw[25..<(v.data.count - 32)]))
+            }
+            return try body + c.finalize()
         } catch {
             // The MAC held, so whoever made this token had the signing key but padded wrongly.
             throw .malformedToken("invalid padding")
@@ -81,7 +97,7 @@ public struct Fernet: Sendable {
 
     /// The timestamp a token claims, read without authenticating it (for `inspect`).
     public static func unverifiedTimestamp(_ token: some StringProtocol) throws(FernetError) -> UInt64 {
-        timestamp(of: try decodeToken(token))
+        timestamp(of: try decodeToken(bytes: Array(token.utf8)))
     }
 
     static func timestamp(of data: [UInt8]) -> UInt64 {
@@ -89,8 +105,7 @@ public struct Fernet: Sendable {
     }
 
     /// Base64url-decodes and checks the framing every Fernet token must have.
-    static func decodeToken(_ token: some StringProtocol) throws(FernetError) -> [UInt8] {
-        let text = Array(token.utf8)
+    static func decodeToken(bytes text: [UInt8]) throws(FernetError) -> [UInt8] {
         guard !text.isEmpty else { throw .malformedToken("the token is empty") }
         guard let data = Base64.decode(text, alphabet: .url, padded: true) else {
             throw .malformedToken("not URL-safe base64 with correct padding")

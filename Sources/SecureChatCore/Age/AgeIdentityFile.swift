@@ -1,0 +1,31 @@
+/// An age identity file: `AGE-SECRET-KEY-1…` lines, with `#` comments (such as `# created:` and
+/// `# public key:`) and blank lines ignored, as `age-keygen` writes it.
+public enum AgeIdentityFile {
+    /// The identities in `text`, in order. A bad line fails the whole file, naming its line.
+    public static func parse(_ text: String) throws(AgeError) -> [AgeIdentity] {
+        if isEncrypted(Array(text.utf8.prefix(4096))) {
+            throw .malformedIdentityFile(line: 1, reason: "the identity file is encrypted; decrypt it with its passphrase first")
+        }
+        var identities = [AgeIdentity]()
+        for entry in AgeKeyFileLines.entries(text) {
+            guard entry.text.uppercased().hasPrefix("AGE-") else {
+                throw .malformedIdentityFile(line: entry.line, reason: "expected an AGE-SECRET-KEY-1… line or a # comment")
+            }
+            do {
+                identities.append(try AgeIdentity(string: entry.text))
+            } catch {
+                guard case .invalidIdentity(let reason) = error else { throw error }
+                throw .malformedIdentityFile(line: entry.line, reason: reason)
+            }
+        }
+        guard !identities.isEmpty else { throw .noIdentities }
+        return identities
+    }
+
+    /// Whether `bytes` (the start of an identity file) is an age-encrypted file, binary or
+    /// armored, such as `age -p` or `keygen --passphrase` writes: the caller should then ask for
+    /// the passphrase and decrypt it before parsing.
+    public static func isEncrypted(_ bytes: [UInt8]) -> Bool {
+        Age.looksLikeAge(bytes)
+    }
+}

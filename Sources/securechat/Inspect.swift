@@ -1,0 +1,127 @@
+import ArgumentParser
+import SecureChatCore
+
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Say what an input is without decrypting it.",
+        discussion: """
+            Recognises Fernet tokens (with the time each claims; unauthenticated, since no key is \
+            used), age files (armor, recipient types, sizes), age identity files (their public key \
+            and fingerprint, never the secret), age recipients and invite links. With --json, one \
+            JSON object per item, one per line.
+            """)
+
+    @Flag(help: "Print one JSON object per item instead of text.")
+    var json = false
+
+    @Argument(help: ArgumentHelp("The file to inspect ('-' or none for standard input).", valueName: "input"),
+              completion: .file())
+    var input: String?
+
+    func run() throws {
+        let source = try InputFile(path: input)
+        var head = [UInt8](repeating: 0, count: 1024)
+        let n = try head.withUnsafeMutableBytes { try source.readFully(into: $0) }
+        head.removeSubrange(n...)
+        switch InputKind.detect(head) {
+        case .empty:
+            throw Failure("the input is empty: nothing to inspect", status: .malformed)
+        case .age:
+            try show(Inspection.age(try Age.inspect(PrefixedReader(head, then: source))))
+        case .fernet, .unknown:
+            guard let rest = try source.readAll(limit: 1 << 30) else { throw Failure("input is larger than 1 GiB") }
+            let items = try Inspection.text(head + rest)
+            for item in items { try show(item) }
+        }
+    }
+
+    private func show(_ item: Inspection) throws {
+        if json { try Stdout.json(item.fields) } else { try Stdout.line(item.text) }
+    }
+}
+
+/// One recognised item and its description, as text and as JSON fields.
+struct Inspection {
+    var fields: [String: JSONScalar]
+    var text: String
+
+    static func age(_ info: AgeFileInfo) -> Inspection {
+        var f: [String: JSONScalar] = [
+            "type": "age", "armored": .bool(info.armored), "stanzas": .list(info.stanzaTypes),
+            "header_size": .int(info.headerSize), "payload_size": .int(info.payloadSize),
+        ]
+        if let p = info.plaintextSize { f["plaintext_size"] = .int(p) }
+        let kinds = info.isPassphraseEncrypted ? "a passphrase (scrypt)" :
+            Dictionary(grouping: info.stanzaTypes, by: { $0 }).sorted { $0.key < $1.key }
+                .map { "\($0.value.count) \($0.key)" }.joined(separator: ", ")
+        let text = """
+            age file\(info.armored ? " (armored)" : "")
+              encrypted to: \(kinds)
+              header:       \(info.headerSize) bytes
+              payload:      \(info.payloadSize) bytes\(info.plaintextSize.map { " (plaintext \($0) bytes)" } ?? "")
+            """
+        return Inspection(fields: f, text: text)
+    }
+
+    /// Text inputs: Fernet tokens (one per line), identity files, recipients.
+    static func text(_ bytes: [UInt8]) throws -> [Inspection] {
+        let text = String(decoding: bytes, as: UTF8.self)
+        if text.contains("AGE-SECRET-KEY-1") {
+            let identity = try Failure.context("identity file") { try IdentityFile.parse(text) }
+            let pub = identity.publicIdentity
+            return [Inspection(fields: ["type": "identity", "recipient": .string(IdentityFile.recipient(of: identity)),
+                                        "fingerprint": .string(pub.fingerprint), "signing_key": .string(pub.signingKeyText)],
+                               text: "age identity file (secret not shown)\n  public key:  \(IdentityFile.recipient(of: identity))\n  fingerprint: \(pub.fingerprint)")]
+        }
+        var items = [Inspection]()
+        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = String(raw).trimmingASCIIWhitespace()
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            items.append(try Failure.context("line \(i + 1)") { try item(line) })
+        }
+        guard !items.isEmpty else { throw Failure("the input is empty: nothing to inspect", status: .malformed) }
+        return items
+    }
+
+    static func item(_ line: String) throws -> Inspection {
+        if InviteLink.looksLikeInvite(line) {
+            let link = try InviteLink(parsing: line)
+            let policy = link.policy == .open ? "open (the link carries the room key)" : "approval (the link carries no key)"
+            return Inspection(
+                fields: ["type": "invite", "version": .int(1), "server": .string(link.server.description),
+                         "room_id": .string(link.roomID.description), "policy": .string(link.policy.rawValue),
+                         "has_key": .bool(link.key != nil)],
+                text: "securechat invite link, version 1\n  server: \(link.server)\n  room:   \(link.roomID)\n  policy: \(policy)")
+        }
+        if line.hasPrefix("age1") {
+            let r = try AgeRecipient(string: line)
+            return Inspection(fields: ["type": "recipient", "recipient": .string(r.description)], text: "age X25519 recipient \(r)")
+        }
+        guard Fernet.looksLikeToken(line) else {
+            throw Failure("not a Fernet token, age file, identity, recipient or invite link", status: .malformed)
+        }
+        let ts = try Fernet.unverifiedTimestamp(line)
+        let size = (Base64.decode(line, alphabet: .url)?.count ?? 73) - 57
+        return Inspection(
+            fields: ["type": "fernet", "timestamp": .int(Int(clamping: ts)), "time": .string(Clock.rfc3339(ts)),
+                     "ciphertext_size": .int(size), "plaintext_min": .int(size - 16), "plaintext_max": .int(size - 1)],
+            text: "Fernet token (not authenticated: no key was used)\n  time:       \(Clock.rfc3339(ts)) (\(ts))\n  ciphertext: \(size) bytes (plaintext \(size - 16) to \(size - 1) bytes)")
+    }
+}
+
+/// The few JSON value shapes inspect prints.
+enum JSONScalar: Encodable, ExpressibleByStringLiteral {
+    case string(String), int(Int), bool(Bool), list([String])
+
+    init(stringLiteral value: String) { self = .string(value) }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.singleValueContainer()
+        switch self {
+        case .string(let s): try c.encode(s)
+        case .int(let i): try c.encode(i)
+        case .bool(let b): try c.encode(b)
+        case .list(let l): try c.encode(l)
+        }
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import SecureChatCore
+
+struct Keygen: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Make an identity (age X25519 key pair) or a room key.",
+        discussion: """
+            Writes an age identity file (mode 0600, never overwritten) and prints its recipient \
+            (age1…) on standard output and its fingerprint on standard error. Without -o, the \
+            identity goes to standard output when that is a pipe or file, and to the default \
+            location ($SECURECHAT_IDENTITY or $XDG_CONFIG_HOME/securechat/identity.txt) when it \
+            is a terminal. The file opens with 'age -d -i'.
+            """)
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the identity (or key) to FILE; '-' for standard output.", valueName: "file"),
+            completion: .file())
+    var output: String?
+
+    @Option(name: .customShort("y"), help: ArgumentHelp("Print the public identity of the identity file FILE ('-' for stdin).", valueName: "file"),
+            completion: .file())
+    var publicOf: String?
+
+    @Flag(help: "Make a room (Fernet) key instead of an identity.")
+    var fernet = false
+
+    @Flag(name: .shortAndLong, help: "Encrypt the identity file with a passphrase (scrypt), as 'age -p' would.")
+    var passphrase = false
+
+    @Option(name: .customLong("passphrase-fd"), help: ArgumentHelp(
+        "Read the passphrase from file descriptor N instead of the terminal.", valueName: "n"))
+    var passphraseFD: Int32?
+
+    @Option(name: .customLong("work-factor"), help: ArgumentHelp("scrypt work factor (log2 of N) for --passphrase.", valueName: "n"))
+    var workFactor: Int = Age.defaultWorkFactor
+
+    @Flag(help: "Print a JSON object (recipient, signing key, fingerprint, file) instead of text.")
+    var json = false
+
+    func validate() throws {
+        if publicOf != nil, fernet || output != nil {
+            throw ValidationError("-y reads an existing identity; it cannot be combined with --fernet or -o")
+        }
+        if passphrase, fernet { throw ValidationError("--passphrase protects identities; room keys are kept in 0600 files") }
+        if !(1...30).contains(workFactor) { throw ValidationError("--work-factor must be between 1 and 30") }
+        if json, output == "-" || (output == nil && publicOf == nil && !Terminal.stdoutIsTerminal) {
+            throw ValidationError("--json needs the key written to a file: add -o FILE")
+        }
+    }
+
+    func run() throws {
+        if let publicOf {
+            return try printPublic(of: publicOf)
+        }
+        if fernet {
+            return try makeFernetKey()
+        }
+        let identity = Identity.generate()
+        let target = output ?? (Terminal.stdoutIsTerminal ? Paths.defaultIdentity : "-")
+        if target != "-", output == nil {
+            try Paths.makeDirectory(String(target[..<(target.lastIndex(of: "/") ?? target.startIndex)]))
+        }
+        let out = try OutputFile(path: target, mode: 0o600, overwrite: false)
+        let text = Array(IdentityFile.render(identity, created: Clock.rfc3339(Clock.now)).utf8)
+        if passphrase {
+            let secret = try PassphraseSource(fd: passphraseFD).readNew(for: target == "-" ? "the new identity" : target)
+            if out.isTerminal { throw Failure("refusing to write an encrypted identity to the terminal", hint: "use -o FILE") }
+            try withOutput(out) { try Age.encrypt(passphrase: secret, workFactor: workFactor, armor: false, from: MemoryReader(text), to: $0) }
+        } else {
+            try withOutput(out) { try $0.write(text) }
+        }
+        try report(identity, file: target == "-" ? nil : target, toStdout: target != "-")
+    }
+
+    private func report(_ identity: Identity, file: String?, toStdout: Bool) throws {
+        let pub = identity.publicIdentity
+        let recipient = IdentityFile.recipient(of: identity)
+        if json {
+            try Stdout.json(PublicIdentityJSON(recipient: recipient, signing_key: pub.signingKeyText,
+                                               fingerprint: pub.fingerprint, identity_file: file))
+        } else if toStdout {
+            try Stdout.line(recipient)
+            Terminal.writeError((file.map { "Wrote \($0)\n" } ?? "") + "Fingerprint: \(pub.fingerprint)\n")
+        } else {
+            Terminal.writeError("Public key: \(recipient)\nFingerprint: \(pub.fingerprint)\n")
+        }
+    }
+
+    private func printPublic(of path: String) throws {
+        try report(try IdentitySource.identity(path, passphrase: PassphraseSource(fd: passphraseFD)), file: nil, toStdout: true)
+    }
+
+    private func makeFernetKey() throws {
+        let key = FernetKey.generate()
+        let target = output ?? "-"
+        let out = try OutputFile(path: target, mode: 0o600, overwrite: false)
+        if out.isTerminal {
+            Diagnostics.warning("printing a secret key to the terminal; use -o FILE to keep it out of the scrollback")
+        }
+        try withOutput(out) { try $0.write(Array((key.encoded + "\n").utf8)) }
+        if json { try Stdout.json(["key_file": target]) }
+    }
+}
+
+/// `keygen --json` and `keygen -y --json`.
+struct PublicIdentityJSON: Encodable {
+    let recipient: String
+    let signing_key: String
+    let fingerprint: String
+    let identity_file: String?
+}
