@@ -9,6 +9,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // The client's WebSocket (HummingbirdWSClient); the relay's server uses the same package.
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // System libraries, found through pkg-config; apt names given for a helpful error.
@@ -30,11 +32,19 @@ let package = Package(
         .target(name: "SecureChatQR", dependencies: ["CQREncode", "CPNG"]),
         // Relay frames (Codable), protocol version, error codes, signed-payload layouts. Foundation only.
         .target(name: "SecureChatWire"),
+        // The chat client: the session state machine (no sockets) and the WebSocket driver that
+        // feeds it, with reconnect, resume and resend. No printing: the executable renders.
+        .target(
+            name: "SecureChatClient",
+            dependencies: [
+                "SecureChatCore", "SecureChatWire", "SecureChatCrypto",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ]),
         // The executable: the only module that parses arguments, prints or exits.
         .executableTarget(
             name: "securechat",
             dependencies: [
-                "SecureChatCore", "SecureChatCrypto", "SecureChatQR",
+                "SecureChatCore", "SecureChatCrypto", "SecureChatQR", "SecureChatClient", "SecureChatWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -44,8 +54,12 @@ let package = Package(
         .testTarget(name: "SecureChatCoreTests", dependencies: ["SecureChatCore", "SecureChatCrypto", "TestSupport"]),
         .testTarget(name: "SecureChatQRTests", dependencies: ["SecureChatQR", "CPNG"], exclude: ["Golden"]),
         .testTarget(name: "SecureChatWireTests", dependencies: ["SecureChatWire", "SecureChatCrypto"]),
+        .testTarget(name: "SecureChatClientTests", dependencies: ["SecureChatClient", "SecureChatCore", "SecureChatWire", "SecureChatCrypto"]),
         // Runs the built binary, as a user or a script would.
-        .testTarget(name: "SecureChatCLITests", dependencies: ["TestSupport", "SecureChatCore", "SecureChatCrypto"], exclude: ["Golden"]),
+        .testTarget(
+            name: "SecureChatCLITests",
+            dependencies: ["TestSupport", "SecureChatCore", "SecureChatCrypto", "SecureChatClient", "SecureChatWire"],
+            exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )
