@@ -9,8 +9,17 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // The client's WebSocket (HummingbirdWSClient); the relay's server uses the same package.
+        // The relay: HTTP and WebSocket server, embedded SQLite store, structured logs.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Also the client's WebSocket (HummingbirdWSClient).
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        // Already in the graph through Hummingbird; named for the few types the relay uses directly
+        // (WebSocket frames and channels, TLS certificates, the service group and its signals).
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
     ],
     targets: [
         // System libraries, found through pkg-config; apt names given for a helpful error.
@@ -32,6 +41,24 @@ let package = Package(
         .target(name: "SecureChatQR", dependencies: ["CQREncode", "CPNG"]),
         // Relay frames (Codable), protocol version, error codes, signed-payload layouts. Foundation only.
         .target(name: "SecureChatWire"),
+        // The relay server. Wire + server libraries + Crypto (signature checks, random) only: never
+        // Core, which holds room keys and message formats, so the relay cannot decrypt by construction.
+        .target(
+            name: "SecureChatRelay",
+            dependencies: [
+                "SecureChatWire", "SecureChatCrypto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]),
         // The chat client: the session state machine (no sockets) and the WebSocket driver that
         // feeds it, with reconnect, resume and resend. No printing: the executable renders.
         .target(
@@ -39,12 +66,13 @@ let package = Package(
             dependencies: [
                 "SecureChatCore", "SecureChatWire", "SecureChatCrypto",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
         // The executable: the only module that parses arguments, prints or exits.
         .executableTarget(
             name: "securechat",
             dependencies: [
-                "SecureChatCore", "SecureChatCrypto", "SecureChatQR", "SecureChatClient", "SecureChatWire",
+                "SecureChatCore", "SecureChatCrypto", "SecureChatQR", "SecureChatRelay", "SecureChatClient", "SecureChatWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -55,6 +83,18 @@ let package = Package(
         .testTarget(name: "SecureChatQRTests", dependencies: ["SecureChatQR", "CPNG"], exclude: ["Golden"]),
         .testTarget(name: "SecureChatWireTests", dependencies: ["SecureChatWire", "SecureChatCrypto"]),
         .testTarget(name: "SecureChatClientTests", dependencies: ["SecureChatClient", "SecureChatCore", "SecureChatWire", "SecureChatCrypto"]),
+        // Live relays on port 0 with real WebSocket clients; the state machines without sockets.
+        .testTarget(
+            name: "SecureChatRelayTests",
+            dependencies: [
+                // Core only here, to play real clients (identities, Fernet, HPKE) against the relay.
+                "SecureChatRelay", "SecureChatWire", "SecureChatCrypto", "SecureChatCore", "TestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         // Runs the built binary, as a user or a script would.
         .testTarget(
             name: "SecureChatCLITests",

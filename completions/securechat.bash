@@ -173,13 +173,13 @@ _securechat() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    keygen|room|invite-qr|encrypt|decrypt|inspect|help)
+    keygen|room|invite-qr|encrypt|decrypt|inspect|serve|help)
         # Offer subcommand argument completions
         "_securechat_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'keygen room invite-qr encrypt decrypt inspect help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'keygen room invite-qr encrypt decrypt inspect serve help' -- "${cur}"))
         ;;
     esac
 }
@@ -439,6 +439,75 @@ _securechat_inspect() {
     case "${positional_number}" in
     1)
         __securechat_add_completions -f
+        return
+        ;;
+    esac
+}
+
+_securechat_serve() {
+    repeating_flags=()
+    non_repeating_flags=(--json --version -h --help)
+    repeating_options=()
+    non_repeating_options=(--host --port --db --tls-cert --tls-key --max-frame --max-members --rate --burst --rooms-per-address --connections-per-address --knocks-per-minute --code-attempts --code-interval --knock-timeout --default-ttl --max-ttl --log-level)
+    __securechat_offer_flags_options 0
+
+    # Offer option value completions
+    case "${prev}" in
+    '--host')
+        return
+        ;;
+    '--port')
+        return
+        ;;
+    '--db')
+        __securechat_add_completions -f
+        return
+        ;;
+    '--tls-cert')
+        __securechat_add_completions -f
+        return
+        ;;
+    '--tls-key')
+        __securechat_add_completions -f
+        return
+        ;;
+    '--max-frame')
+        return
+        ;;
+    '--max-members')
+        return
+        ;;
+    '--rate')
+        return
+        ;;
+    '--burst')
+        return
+        ;;
+    '--rooms-per-address')
+        return
+        ;;
+    '--connections-per-address')
+        return
+        ;;
+    '--knocks-per-minute')
+        return
+        ;;
+    '--code-attempts')
+        return
+        ;;
+    '--code-interval')
+        return
+        ;;
+    '--knock-timeout')
+        return
+        ;;
+    '--default-ttl')
+        return
+        ;;
+    '--max-ttl')
+        return
+        ;;
+    '--log-level')
         return
         ;;
     esac

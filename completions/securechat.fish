@@ -44,6 +44,8 @@ function __securechat_parse_tokens -S
             __securechat_parse_subcommand 1 'k/key-file=' 'key-fd=' 'room=' 'invite=' 'i=+' 'passphrase-fd=' 'max-work-factor=' 'ttl=' 'o/output=' 'version' 'h/help'
         case 'inspect'
             __securechat_parse_subcommand 1 'json' 'version' 'h/help'
+        case 'serve'
+            __securechat_parse_subcommand 0 'host=' 'port=' 'db=' 'tls-cert=' 'tls-key=' 'max-frame=' 'max-members=' 'rate=' 'burst=' 'rooms-per-address=' 'connections-per-address=' 'knocks-per-minute=' 'code-attempts=' 'code-interval=' 'knock-timeout=' 'default-ttl=' 'max-ttl=' 'log-level=' 'json' 'version' 'h/help'
         case 'help'
             __securechat_parse_subcommand -r 1 'version'
         end
@@ -107,6 +109,7 @@ complete -c 'securechat' -n '__securechat_should_offer_completions_for_positiona
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat" -eq 1' -fa 'encrypt' -d 'Encrypt a message or file to a room key, to age recipients, or with a passphrase.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat" -eq 1' -fa 'decrypt' -d 'Decrypt Fernet tokens or an age file; the kind of input is detected.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat" -eq 1' -fa 'inspect' -d 'Say what an input is without decrypting it.'
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat" -eq 1' -fa 'serve' -d 'Run a relay that stores and forwards ciphertext for end-to-end encrypted rooms.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat keygen" o output' -l 'output' -s 'o' -d 'Write the identity (or key) to FILE; \'-\' for standard output.' -rF
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat keygen" y' -s 'y' -d 'Print the public identity of the identity file FILE (\'-\' for stdin).' -rF
@@ -183,4 +186,25 @@ complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat inspect" -eq 1' -F
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat inspect" version' -l 'version' -d 'Show the version.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat inspect" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" host' -l 'host' -d 'Listen on this address.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" port' -l 'port' -d 'Listen on this port; 0 picks a free one (printed at start).' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" db' -l 'db' -d 'Keep state in FILE (default: $XDG_DATA_HOME/securechat/relay.sqlite).' -rF
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" tls-cert' -l 'tls-cert' -d 'Serve https and wss with this PEM certificate chain.' -rF
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" max-frame' -l 'max-frame' -d 'Largest frame in bytes.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" max-members' -l 'max-members' -d 'Most members a room may have.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" rate' -l 'rate' -d 'Frames per second each connection may send, on average.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" burst' -l 'burst' -d 'Frames a connection may send at once, above --rate.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" rooms-per-address' -l 'rooms-per-address' -d 'Live rooms one client address may create.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" connections-per-address' -l 'connections-per-address' -d 'Connections one client address may hold open.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" knocks-per-minute' -l 'knocks-per-minute' -d 'Knocks one client address may make per minute.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" code-attempts' -l 'code-attempts' -d 'Wrong join codes one client address may try per 5 minutes.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" code-interval' -l 'code-interval' -d 'How often join codes change (e.g. 300, 5m).' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" knock-timeout' -l 'knock-timeout' -d 'How long a knock waits for an answer.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" default-ttl' -l 'default-ttl' -d 'Lifetime of a room that asks for none.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" max-ttl' -l 'max-ttl' -d 'Longest lifetime a room may ask for.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" log-level' -l 'log-level' -d 'Log on standard error from this level: trace, debug, info, notice, warning, error, critical.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" json' -l 'json' -d 'Print the address as one JSON object instead of text.'
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" version' -l 'version' -d 'Show the version.'
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat help" version' -l 'version' -d 'Show the version.'

@@ -302,9 +302,9 @@ public enum ServerFrame: Sendable, Equatable {
     }
 
     public enum EventKind: String, Codable, Sendable, CaseIterable {
-        case join, leave, knock, approve, deny, withdraw
+        case join, leave, approve, deny, withdraw
         case knockExpired = "knock_expired"
-        case remove, rotate, expire
+        case remove, expire
     }
 
     public struct Presence: Codable, Sendable, Equatable {

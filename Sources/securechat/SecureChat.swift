@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 @main
-struct SecureChat: ParsableCommand {
+struct SecureChat: AsyncParsableCommand {
     static let version = "0.1.0"
 
     static let configuration = CommandConfiguration(
@@ -16,14 +16,18 @@ struct SecureChat: ParsableCommand {
             See 'securechat help <command>' and the securechat(1) manual.
             """,
         version: version,
-        subcommands: [Keygen.self, RoomCommand.self, InviteQR.self, Encrypt.self, Decrypt.self, Inspect.self])
+        subcommands: [Keygen.self, RoomCommand.self, InviteQR.self, Encrypt.self, Decrypt.self, Inspect.self, Serve.self])
 
     /// Every command's errors end here, rendered once (see `Diagnostics`).
-    static func main() {
+    static func main() async {
         signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
         } catch let failure as Failure {
             Diagnostics.exit(with: failure)
         } catch {

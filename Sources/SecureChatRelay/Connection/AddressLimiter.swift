@@ -1,0 +1,73 @@
+import SecureChatWire
+import Synchronization
+
+/// Limits kept per client address: open connections, knocks per minute, wrong join codes.
+final class AddressLimiter: Sendable {
+    private struct State: Sendable {
+        var connections: [String: Int] = [:]
+        var knocks: SlidingWindow
+        var wrongCodes: SlidingWindow
+    }
+
+    private let state: Mutex<State>
+    private let limits: RelayLimits
+
+    init(limits: RelayLimits) {
+        self.limits = limits
+        state = Mutex(State(knocks: SlidingWindow(window: 60, limit: limits.knocksPerMinute),
+                            wrongCodes: SlidingWindow(window: limits.wrongCodeWindow, limit: limits.wrongCodes)))
+    }
+
+    /// Counts a new connection, or explains why the address has too many.
+    func openConnection(_ address: String) -> ErrorFrame? {
+        state.withLock { s in
+            let n = s.connections[address, default: 0]
+            guard n < limits.connectionsPerAddress else {
+                return ErrorFrame(.tooManyConnections, "this address has \(n) connections open (limit \(limits.connectionsPerAddress))",
+                                  limit: .connectionsPerAddress)
+            }
+            s.connections[address] = n + 1
+            return nil
+        }
+    }
+
+    func closeConnection(_ address: String) {
+        state.withLock { s in
+            let n = s.connections[address, default: 1] - 1
+            s.connections[address] = n > 0 ? n : nil
+        }
+    }
+
+    /// Records a knock, or explains the limit.
+    func knock(_ address: String, now: Double) -> ErrorFrame? {
+        state.withLock { s in
+            guard s.knocks.allows(address, now: now) else {
+                return ErrorFrame(.rateLimited, "more than \(limits.knocksPerMinute) knocks a minute from this address",
+                                  limit: .knocksPerMinute)
+            }
+            s.knocks.record(address, now: now)
+            return nil
+        }
+    }
+
+    /// Whether this address may try a join code now.
+    func mayTryCode(_ address: String, now: Double) -> ErrorFrame? {
+        state.withLock { s in
+            s.wrongCodes.allows(address, now: now) ? nil
+                : ErrorFrame(.rateLimited, "too many wrong join codes from this address; wait and try again",
+                             limit: .wrongCodes)
+        }
+    }
+
+    func wrongCode(_ address: String, now: Double) {
+        state.withLock { $0.wrongCodes.record(address, now: now) }
+    }
+
+    /// Forgets windows that have passed (run by the sweep, bounds memory).
+    func prune(now: Double) {
+        state.withLock { s in
+            s.knocks.pruneAll(now: now)
+            s.wrongCodes.pruneAll(now: now)
+        }
+    }
+}

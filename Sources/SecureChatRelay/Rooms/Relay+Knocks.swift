@@ -1,0 +1,99 @@
+import Logging
+import SecureChatCrypto
+import SecureChatWire
+
+/// Approval rooms: knocks (by room id or join code), approvals, denials, timeouts.
+extension Relay {
+    func knock(_ f: ClientFrame.Knock, conn: RelayConnection, now: Double) async {
+        guard let peer = conn.peer else { return }
+        if let refusal = limiter.knock(conn.address, now: now) { return refuse(refusal, conn, room: f.roomID) }
+        let roomID: String
+        if let code = f.code {
+            if let refusal = limiter.mayTryCode(conn.address, now: now) { return refuse(refusal, conn) }
+            guard let found = knocks.room(forCode: code) else {
+                limiter.wrongCode(conn.address, now: now)
+                logger.info("wrong join code", metadata: ["conn": "\(conn.id)"])
+                return conn.send(.error(.init(.badCode, "no room has this join code; codes change every few minutes")))
+            }
+            roomID = found
+        } else {
+            roomID = f.roomID ?? ""
+        }
+        do {
+            guard let room = try await store.room(roomID) else {
+                return refuse(ErrorFrame(.roomNotFound, "no such room on this relay", roomID: roomID), conn)
+            }
+            guard Double(room.expiresAt) > now else { return refuse(ErrorFrame(.roomExpired, "the room has expired", roomID: room.id), conn) }
+            guard room.policy == .approval else {
+                return refuse(ErrorFrame(.wrongPolicy, "this is an open room: join it with its invite link", roomID: room.id), conn)
+            }
+            let members = try await store.members(room.id)
+            guard !members.contains(where: { $0.signingKey == peer.signingKey }) else {
+                return refuse(ErrorFrame(.alreadyMember, "already a member: join instead", roomID: room.id), conn)
+            }
+            guard members.count < room.maxMembers else {
+                return refuse(ErrorFrame(.roomFull, "the room has its maximum of \(room.maxMembers) members", limit: .membersPerRoom,
+                                         roomID: room.id), conn)
+            }
+            let k = knocks.add(room: room.id, connection: conn, peer: peer, name: f.name ?? peer.name, note: f.note, now: now,
+                               timeout: configuration.knockTimeout)
+            conn.machine.withLock { $0.didKnock(room: room.id, knockID: k.id) }
+            conn.send(.knocked(.init(roomID: room.id, knockID: k.id, expiresAt: Int64(k.expiresAt))))
+            hub.broadcast(k.notice, to: room.id)
+            logger.info("knock", metadata: ["conn": "\(conn.id)", "room": "\(room.id)", "knock": "\(k.id)",
+                                            "by_code": "\(f.code != nil)"])
+        } catch {
+            refuse(error, conn, room: roomID)
+        }
+    }
+
+    /// A joined member approves: the signature must be the approver's over the sealed key for
+    /// exactly this joiner and room. The sealed key goes to the joiner only.
+    func approve(_ f: ClientFrame.Approve, conn: RelayConnection, now: Double) async {
+        guard let peer = conn.peer else { return }
+        guard let k = knocks.peek(f.knockID, room: f.roomID) else {
+            return refuse(ErrorFrame(.knockNotFound, "no such knock pending in this room", roomID: f.roomID), conn)
+        }
+        let payload = SignedPayload.approve(roomID: f.roomID, joiner: k.peer.signingKey, enc: f.enc.bytes, ct: f.ct.bytes)
+        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: peer.signingKey),
+              key.isValidSignature(f.signature.bytes, for: payload) else {
+            return refuse(ErrorFrame(.badSignature, "the approval signature does not verify for this joiner and room", roomID: f.roomID), conn)
+        }
+        do {
+            let record = MemberRecord(signingKey: k.peer.signingKey, agreementKey: k.peer.agreementKey, name: k.name, role: .member)
+            _ = try await store.addMember(f.roomID, record, now: Int64(now))
+        } catch {
+            return refuse(error, conn, room: f.roomID)
+        }
+        guard let taken = knocks.take(f.knockID, room: f.roomID) else { return }
+        taken.connection.machine.withLock { $0.knockEnded(taken.id) }
+        taken.connection.send(.approved(.init(roomID: f.roomID, enc: f.enc, ct: f.ct, approver: WireBytes(peer.signingKey),
+                                              signature: f.signature)))
+        logger.info("knock approved", metadata: ["conn": "\(conn.id)", "room": "\(f.roomID)", "knock": "\(taken.id)"])
+        hub.broadcast(.event(.init(roomID: f.roomID, event: .approve, member: WireBytes(taken.peer.signingKey), name: taken.name,
+                                   by: WireBytes(peer.signingKey), time: Int64(now))), to: f.roomID)
+    }
+
+    func deny(_ f: ClientFrame.Deny, conn: RelayConnection, now: Double) {
+        guard let peer = conn.peer else { return }
+        guard let k = knocks.take(f.knockID, room: f.roomID) else {
+            return refuse(ErrorFrame(.knockNotFound, "no such knock pending in this room", roomID: f.roomID), conn)
+        }
+        k.connection.machine.withLock { $0.knockEnded(k.id) }
+        k.connection.send(.denied(.init(roomID: f.roomID, reason: f.reason)))
+        logger.info("knock denied", metadata: ["conn": "\(conn.id)", "room": "\(f.roomID)", "knock": "\(k.id)"])
+        hub.broadcast(.event(.init(roomID: f.roomID, event: .deny, member: WireBytes(k.peer.signingKey), name: k.name,
+                                   by: WireBytes(peer.signingKey), time: Int64(now))), to: f.roomID)
+    }
+
+    /// Ends knocks nobody answered in time.
+    func expireKnocks(now: Double) {
+        for k in knocks.takeExpired(now: now) {
+            k.connection.machine.withLock { $0.knockEnded(k.id) }
+            k.connection.send(.error(.init(.knockTimeout, "nobody answered the knock in time", roomID: k.room)))
+            logger.info("knock timed out", metadata: ["room": "\(k.room)", "knock": "\(k.id)"])
+            hub.broadcast(.event(.init(roomID: k.room, event: .knockExpired, member: WireBytes(k.peer.signingKey), name: k.name,
+                                       time: Int64(now))), to: k.room)
+        }
+    }
+}

@@ -1,0 +1,182 @@
+import Logging
+import SecureChatCrypto
+import SecureChatWire
+
+/// Creating, joining, leaving and expiring rooms.
+extension Relay {
+    func createRoom(_ f: ClientFrame.CreateRoom, ttl: UInt64, maxMembers: UInt32, conn: RelayConnection, now: Double) async {
+        guard let peer = conn.peer else { return }
+        let t = Int64(now)
+        let record = RoomRecord(id: f.roomID, policy: f.policy, name: f.name, owner: peer.signingKey, accessKey: f.accessKey?.bytes,
+                                createdAt: t, expiresAt: t + Int64(ttl), maxMembers: Int(maxMembers), lastSeq: 0)
+        let owner = MemberRecord(signingKey: peer.signingKey, agreementKey: peer.agreementKey, name: peer.name, role: .owner)
+        do {
+            let room = try await store.createRoom(record, owner: owner, address: conn.address,
+                                                  roomsPerAddress: configuration.limits.roomsPerAddress, now: t)
+            if room.policy == .approval { _ = knocks.code(for: room.id) }
+            logger.info("room created", metadata: ["conn": "\(conn.id)", "room": "\(room.id)", "policy": "\(room.policy.rawValue)",
+                                                   "ttl": "\(ttl)", "max_members": "\(maxMembers)"])
+            conn.send(.roomCreated(.init(roomID: room.id, policy: room.policy, expiresAt: room.expiresAt, maxMembers: room.maxMembers)))
+        } catch {
+            refuse(error, conn)
+        }
+    }
+
+    /// Admits a member, or an open room's joiner with a valid access proof; then registers the
+    /// connection and queues the prelude and the history replay.
+    func join(_ f: ClientFrame.Join, conn: RelayConnection, now: Double) async {
+        guard let peer = conn.peer else { return }
+        do {
+            guard let room = try await store.room(f.roomID) else {
+                return refuse(ErrorFrame(.roomNotFound, "no such room on this relay", roomID: f.roomID), conn)
+            }
+            guard Double(room.expiresAt) > now else { return refuse(ErrorFrame(.roomExpired, "the room has expired", roomID: room.id), conn) }
+            var member = try await store.member(room.id, peer.signingKey)
+            if member == nil {
+                switch room.policy {
+                case .approval:
+                    return refuse(ErrorFrame(.notMember, "this is an approval room: knock and wait for a member to approve", roomID: room.id), conn)
+                case .open:
+                    let challenge = conn.machine.withLock { $0.challenge }
+                    guard let proof = f.proof, let accessKey = room.accessKey,
+                          let key = try? Curve25519.Signing.PublicKey(rawRepresentation: accessKey),
+                          key.isValidSignature(proof.bytes, for: SignedPayload.join(challenge: challenge, signingKey: peer.signingKey)) else {
+                        return refuse(ErrorFrame(.badProof, "joining an open room needs a proof made with its room key", roomID: room.id), conn)
+                    }
+                    let record = MemberRecord(signingKey: peer.signingKey, agreementKey: peer.agreementKey, name: peer.name, role: .member)
+                    if try await store.addMember(room.id, record, now: Int64(now)) {
+                        logger.info("member joined", metadata: ["conn": "\(conn.id)", "room": "\(room.id)", "member": "\(Self.keyID(peer.signingKey))"])
+                        hub.broadcast(.event(.init(roomID: room.id, event: .join, member: WireBytes(peer.signingKey), name: peer.name,
+                                                   time: Int64(now))), to: room.id)
+                    }
+                    member = record
+                }
+            }
+            guard let member else { return }
+            let members = try await store.members(room.id)
+            let pending = room.policy == .approval ? knocks.pending(in: room.id) : []
+            let code = room.policy == .approval ? knocks.code(for: room.id) : nil
+            let alive = conn.machine.withLock { m in
+                guard m.phase == .authenticated else { return false }
+                m.didJoin(room.id)
+                return true
+            }
+            guard alive else { return }
+            hub.join(conn, room: room.id, member: peer.signingKey, committedSeq: room.lastSeq, after: f.afterSeq ?? 0,
+                     time: Int64(now)) { through, online in
+                var frames: [ServerFrame] = [
+                    .joined(.init(roomID: room.id, role: member.role, policy: room.policy, name: room.name, expiresAt: room.expiresAt,
+                                  maxMembers: room.maxMembers, lastSeq: through)),
+                    .roster(.init(roomID: room.id, members: members.map {
+                        .init(member: WireBytes($0.signingKey), agreementKey: WireBytes($0.agreementKey), name: $0.name, role: $0.role,
+                              online: online.contains($0.signingKey))
+                    })),
+                ]
+                frames += pending.map(\.notice)
+                if let code { frames.append(.code(.init(roomID: room.id, code: code.code, expiresAt: code.expiresAt))) }
+                return frames
+            }
+            logger.info("joined", metadata: ["conn": "\(conn.id)", "room": "\(room.id)", "after": "\(f.afterSeq ?? 0)",
+                                             "last_seq": "\(room.lastSeq)"])
+        } catch {
+            refuse(error, conn, room: f.roomID)
+        }
+    }
+
+    /// Ends the sender's membership; every connection of that member stops hearing the room.
+    func leave(_ f: ClientFrame.Leave, conn: RelayConnection, now: Double) async {
+        guard let peer = conn.peer else { return }
+        do {
+            _ = try await store.removeMember(f.roomID, peer.signingKey)
+            // Every connection of this identity, this one included, gets `left`.
+            detach(member: peer.signingKey, from: f.roomID, farewell: .left(.init(roomID: f.roomID)))
+            logger.info("member left", metadata: ["conn": "\(conn.id)", "room": "\(f.roomID)"])
+            hub.broadcast(.event(.init(roomID: f.roomID, event: .leave, member: WireBytes(peer.signingKey), time: Int64(now))), to: f.roomID)
+        } catch {
+            refuse(error, conn, room: f.roomID)
+        }
+    }
+
+    /// The owner removes a member, who is told and stops hearing the room at once.
+    func remove(_ f: ClientFrame.Remove, conn: RelayConnection, now: Double) async {
+        guard let peer = conn.peer else { return }
+        do {
+            guard let room = try await store.room(f.roomID) else {
+                return refuse(ErrorFrame(.roomNotFound, "no such room on this relay", roomID: f.roomID), conn)
+            }
+            guard room.owner == peer.signingKey else {
+                return refuse(ErrorFrame(.notOwner, "only the room's owner can remove members", roomID: room.id), conn)
+            }
+            guard f.member.bytes != room.owner else {
+                return refuse(ErrorFrame(.malformedFrame, "the owner cannot remove itself; leave instead", roomID: room.id), conn)
+            }
+            guard try await store.removeMember(room.id, f.member.bytes) else {
+                return refuse(ErrorFrame(.notMember, "no such member in this room", roomID: room.id), conn)
+            }
+            detach(member: f.member.bytes, from: room.id, farewell: .removed(.init(roomID: room.id, by: WireBytes(peer.signingKey))))
+            logger.info("member removed", metadata: ["conn": "\(conn.id)", "room": "\(room.id)", "member": "\(Self.keyID(f.member.bytes))"])
+            hub.broadcast(.event(.init(roomID: room.id, event: .remove, member: f.member, by: WireBytes(peer.signingKey), time: Int64(now))),
+                          to: room.id)
+        } catch {
+            refuse(error, conn, room: f.roomID)
+        }
+    }
+
+    /// Unjoins every connection of `member` from `room`, telling each with `farewell`.
+    func detach(member: [UInt8], from room: String, farewell: ServerFrame) {
+        for c in hub.connections(of: member, in: room) {
+            c.machine.withLock { $0.didLeave(room) }
+            hub.leave(c, room: room)
+            c.send(farewell)
+        }
+    }
+
+    /// Deletes rooms past their expiry: the database first, then members are told and unjoined.
+    func expireRooms(now: Double) async {
+        do {
+            for room in try await store.expiredRooms(now: Int64(now)) {
+                try await store.deleteRoom(room)
+                knocks.forgetCode(of: room)
+                let event = ServerFrame.event(.init(roomID: room, event: .expire, time: Int64(now)))
+                let joined = hub.remove(room: room)
+                for c in joined {
+                    c.machine.withLock { $0.didLeave(room) }
+                    c.send(event)
+                }
+                for k in knocks.takeAll(in: room) {
+                    k.connection.machine.withLock { $0.knockEnded(k.id) }
+                    k.connection.send(.error(.init(.roomExpired, "the room expired", roomID: room)))
+                }
+                logger.info("room expired", metadata: ["room": "\(room)", "joined": "\(joined.count)"])
+            }
+        } catch {
+            logger.error("expiry sweep failed", metadata: ["error": "\(type(of: error))"])
+        }
+    }
+
+    /// New join codes for every live approval room, announced to its joined members.
+    func rotateCodes(now: Double) async {
+        do {
+            let rooms = try await store.approvalRooms(now: Int64(now))
+            let expires = Int64(now + configuration.codeInterval)
+            for (room, code) in knocks.rotateCodes(rooms: rooms, expiresAt: expires) {
+                hub.broadcast(.code(.init(roomID: room, code: code, expiresAt: expires)), to: room)
+            }
+            logger.debug("join codes rotated", metadata: ["rooms": "\(rooms.count)"])
+        } catch {
+            logger.error("join code rotation failed", metadata: ["error": "\(type(of: error))"])
+        }
+    }
+
+    /// Answers a failed request: a protocol error as is, anything else as `internal_error`
+    /// (logged by type only: database errors can quote the values of a statement).
+    func refuse(_ error: any Error, _ conn: RelayConnection, room: String? = nil) {
+        if let e = error as? ErrorFrame {
+            logRefusal(e, conn)
+            conn.send(.error(e))
+        } else {
+            logger.error("request failed", metadata: ["conn": "\(conn.id)", "error": "\(type(of: error))"])
+            conn.send(.error(.init(.internalError, "the relay failed to handle this request", roomID: room)))
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import NIOCore
+import SecureChatWire
+import Synchronization
+
+/// The live side of rooms: which connections have joined which room, who is online, and the last
+/// committed sequence number. Joining, fan-out and leaving all happen under one lock, which is what
+/// makes resume exact: a joiner is registered with `through` = the last sequence number committed
+/// before it, its history up to `through` is replayed from the database, and every later message
+/// reaches it live, once.
+final class RoomHub: Sendable {
+    struct Registration: Sendable {
+        let connection: RelayConnection
+        let member: [UInt8]
+        /// Messages up to here come from the replay; later ones live.
+        let through: Int64
+    }
+
+    struct LiveRoom: Sendable {
+        var lastSeq: Int64 = 0
+        var joined: [UInt64: Registration] = [:]
+        var online: [[UInt8]: Int] = [:]
+    }
+
+    private let rooms = Mutex<[String: LiveRoom]>([:])
+
+    /// Registers `connection` in `room`. Under the lock: the frames `prelude` builds (given
+    /// `through` and who is online), then the replay command, are queued before anything live can
+    /// be, and the member's presence is announced to the others if it just came online.
+    func join(_ connection: RelayConnection, room: String, member: [UInt8], committedSeq: Int64, after: Int64,
+              time: Int64, prelude: (_ through: Int64, _ online: Set<[UInt8]>) -> [ServerFrame]) {
+        rooms.withLock { rooms in
+            var live = rooms[room] ?? LiveRoom()
+            let through = max(live.lastSeq, committedSeq)
+            live.lastSeq = through
+            live.joined[connection.id] = Registration(connection: connection, member: member, through: through)
+            let count = live.online[member, default: 0]
+            live.online[member] = count + 1
+            rooms[room] = live
+            for frame in prelude(through, Set(live.online.keys)) { connection.send(frame) }
+            connection.replay(room: room, after: min(after, through), through: through)
+            if count == 0 {
+                let presence = RelayConnection.encode(.presence(.init(roomID: room, member: WireBytes(member), online: true)))
+                for (id, r) in live.joined where id != connection.id { r.connection.send(encoded: presence) }
+            }
+        }
+    }
+
+    /// Unregisters a connection from a room; announces the member offline if that was its last one.
+    func leave(_ connection: RelayConnection, room: String) {
+        rooms.withLock { rooms in
+            guard var live = rooms[room], let reg = live.joined.removeValue(forKey: connection.id) else { return }
+            let count = live.online[reg.member, default: 1] - 1
+            live.online[reg.member] = count > 0 ? count : nil
+            rooms[room] = live
+            if count <= 0 {
+                let presence = RelayConnection.encode(.presence(.init(roomID: room, member: WireBytes(reg.member), online: false)))
+                for r in live.joined.values { r.connection.send(encoded: presence) }
+            }
+        }
+    }
+
+    /// Every connection of `member` joined to `room`.
+    func connections(of member: [UInt8], in room: String) -> [RelayConnection] {
+        rooms.withLock { rooms in
+            rooms[room]?.joined.values.filter { $0.member == member }.map(\.connection) ?? []
+        }
+    }
+
+    /// Sends a frame to every connection joined to `room` (but `except`).
+    func broadcast(_ frame: ServerFrame, to room: String, except: UInt64? = nil) {
+        let encoded = RelayConnection.encode(frame)
+        rooms.withLock { rooms in
+            guard let live = rooms[room] else { return }
+            for (id, r) in live.joined where id != except { r.connection.send(encoded: encoded) }
+        }
+    }
+
+    /// Records a committed `seq` and delivers it: `build` makes each registration's frame (nil:
+    /// nothing for it). Registrations whose replay already covers `seq` are skipped.
+    func deliver(room: String, seq: Int64, build: (Registration) -> ByteBuffer?) {
+        rooms.withLock { rooms in
+            var live = rooms[room] ?? LiveRoom()
+            live.lastSeq = max(live.lastSeq, seq)
+            rooms[room] = live
+            for r in live.joined.values where seq > r.through {
+                if let frame = build(r) { r.connection.send(encoded: frame) }
+            }
+        }
+    }
+
+    func isOnline(_ member: [UInt8], in room: String) -> Bool {
+        rooms.withLock { $0[room]?.online[member] != nil }
+    }
+
+    /// Forgets a room; returns the connections that were joined to it.
+    func remove(room: String) -> [RelayConnection] {
+        rooms.withLock { rooms in
+            rooms.removeValue(forKey: room)?.joined.values.map(\.connection) ?? []
+        }
+    }
+
+    /// Rooms with a live entry (for tests and metrics).
+    var liveRoomCount: Int { rooms.withLock { $0.count } }
+}

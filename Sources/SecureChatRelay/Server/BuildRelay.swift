@@ -1,0 +1,129 @@
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+import UnixSignals
+
+/// Why a relay could not start.
+public struct RelayStartError: Error, CustomStringConvertible {
+    public let description: String
+}
+
+/// The Hummingbird application of a relay: routes, WebSocket upgrade (with TLS when configured)
+/// and the relay's background service. `onServerRunning` receives the bound port.
+public func buildRelay(_ relay: Relay, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
+    throws -> some ApplicationProtocol {
+    let config = relay.configuration
+    let router = Router(context: RelayRequestContext.self)
+    PageController(relay: relay).addRoutes(to: router)
+    LogExportController(relay: relay).addRoutes(to: router)
+    WebSocketController(relay: relay).addRoutes(to: router)
+
+    let ws = HTTP1WebSocketUpgradeChannel.Configuration(
+        ws: WebSocketServerConfiguration(
+            // Messages over the protocol's limit are answered with frame_too_large; only frames far
+            // over it are refused by the WebSocket layer before they are buffered.
+            maxFrameSize: config.limits.frameBytes * 4,
+            autoPing: .enabled(timePeriod: .seconds(30)),
+            closeTimeout: .seconds(5)))
+    var server = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: router, configuration: ws)
+    if let certificate = config.tlsCertificatePath, let key = config.tlsKeyPath {
+        let tls: TLSConfiguration
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        } catch {
+            throw RelayStartError(description: "cannot load the TLS certificate or key: \(error)")
+        }
+        server = try .tls(server, tlsConfiguration: tls)
+    }
+    // Hummingbird's own trace logs quote the first bytes of WebSocket frames; never below debug.
+    var frameworkLogger = relay.logger
+    if frameworkLogger.logLevel < .debug { frameworkLogger.logLevel = .debug }
+    return Application(
+        router: router,
+        server: server,
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "securechat"),
+        services: [RelayService(relay: relay)],
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
+        logger: frameworkLogger)
+}
+
+/// The relay's background work: the commit loop, the expiry and knock sweep, join codes.
+/// On graceful shutdown the loops stop and the committer finishes what is queued.
+struct RelayService: Service {
+    let relay: Relay
+
+    func run() async throws {
+        await relay.rotateCodes(now: Relay.now)
+        // Graceful shutdown finishes the committer after what is queued; cancellation (another
+        // service failed, e.g. the port is taken) finishes it too, so the group can end.
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                await withTaskGroup(of: Void.self) { group in
+                    group.addTask { await relay.committer.run(relay: relay) }
+                    group.addTask { await every(relay.configuration.sweepInterval) { await relay.sweep() } }
+                    group.addTask { await every(relay.configuration.codeInterval) { await relay.rotateCodes(now: Relay.now) } }
+                }
+            } onGracefulShutdown: {
+                relay.committer.finish()
+            }
+        } onCancel: {
+            relay.committer.finish()
+        }
+    }
+
+    /// Runs `work` every `seconds` until graceful shutdown or cancellation.
+    private func every(_ seconds: Double, _ work: @escaping @Sendable () async -> Void) async {
+        try? await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(seconds))
+                await work()
+            }
+        }
+    }
+}
+
+extension Relay {
+    /// Expired rooms and knocks, and old rate-limit windows.
+    func sweep() async {
+        let now = Relay.now
+        await expireRooms(now: now)
+        expireKnocks(now: now)
+        limiter.prune(now: now)
+    }
+}
+
+/// Runs a relay until SIGINT or SIGTERM: then members are told (`bye`), connections close, the
+/// committer finishes, and the database is closed consistent. `onListening` gets the port.
+public func runRelay(_ relay: Relay, onListening: @escaping @Sendable (Int) async -> Void) async throws {
+    let app = try buildRelay(relay, onServerRunning: onListening)
+    let group = ServiceGroup(configuration: .init(services: [app], logger: relay.logger))
+    try await withThrowingTaskGroup(of: Bool.self) { tasks in
+        tasks.addTask {
+            try await group.run()
+            return true
+        }
+        tasks.addTask {
+            for await _ in await UnixSignalsSequence(trapping: .sigterm, .sigint) {
+                await relay.announceShutdown()
+                await group.triggerGracefulShutdown()
+                break
+            }
+            return false
+        }
+        // Until the service group has finished (after a signal, or on its own).
+        while let groupFinished = try await tasks.next() {
+            if groupFinished {
+                tasks.cancelAll()
+                break
+            }
+        }
+    }
+    try relay.close()
+    relay.logger.info("relay stopped")
+}

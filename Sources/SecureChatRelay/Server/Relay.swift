@@ -1,0 +1,192 @@
+import Logging
+import NIOCore
+import SecureChatCrypto
+import SecureChatWire
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One running relay: its database, live rooms, knocks and codes, limits, and every open
+/// connection. The WebSocket controller feeds it frames; the services run its committer and
+/// sweeps. It depends on the wire format, the server libraries and signature checks only: it has
+/// no way to read a message.
+public final class Relay: Sendable {
+    public let configuration: RelayConfiguration
+    /// This relay's stable random id (the `relay` of `hello`).
+    public let id: String
+    let store: RelayStore
+    let hub = RoomHub()
+    let knocks = KnockBook()
+    let limiter: AddressLimiter
+    let committer = Committer()
+    let logger: Logger
+    private let connections = Mutex<[UInt64: RelayConnection]>([:])
+    private let nextConnectionID = Atomic<UInt64>(1)
+    private let shuttingDown = Atomic<Bool>(false)
+
+    /// Opens (creating on first run) the database and applies its migrations.
+    public init(configuration: RelayConfiguration) throws {
+        self.configuration = configuration
+        self.logger = configuration.logger
+        store = try RelayStore(path: configuration.databasePath)
+        id = try store.relayID()
+        limiter = AddressLimiter(limits: configuration.limits)
+    }
+
+    /// Closes the database (after the services have stopped): everything committed stays, the
+    /// WAL is checkpointed into the main file.
+    public func close() throws { try store.close() }
+
+    static var now: Double {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+    }
+
+    /// Open connections (for tests, and the idle-connection benchmark).
+    public var connectionCount: Int { connections.withLock { $0.count } }
+
+    // MARK: Connections
+
+    /// A new WebSocket: its state, its `hello`, or the reason it cannot stay.
+    func open(address: String, channel: (any Channel)?) -> RelayConnection {
+        let connID = nextConnectionID.wrappingAdd(1, ordering: .relaxed).oldValue
+        let challenge = SecureRandom.bytes(RelayProtocol.challengeBytes)
+        let conn = RelayConnection(id: connID, address: address, challenge: challenge,
+                                   settings: .init(configuration.limits), outbox: configuration.limits.outbox, channel: channel)
+        if shuttingDown.load(ordering: .relaxed) {
+            conn.close(nil, code: .goingAway)
+            return conn
+        }
+        if let refusal = limiter.openConnection(address) {
+            logger.notice("connection refused", metadata: ["conn": "\(connID)", "reason": "\(refusal.code.rawValue)"])
+            conn.close(refusal, code: .tryAgainLater)
+            return conn
+        }
+        connections.withLock { $0[connID] = conn }
+        logger.debug("connection opened", metadata: ["conn": "\(connID)"])
+        conn.send(.hello(.init(relay: id, challenge: WireBytes(challenge), limits: configuration.wireLimits)))
+        return conn
+    }
+
+    /// The connection is gone: it leaves its rooms (presence), its knocks are withdrawn.
+    func closed(_ conn: RelayConnection) {
+        let registered = connections.withLock { $0.removeValue(forKey: conn.id) != nil }
+        guard registered else { return }
+        limiter.closeConnection(conn.address)
+        let joined = conn.machine.withLock { m in
+            let rooms = m.joined
+            m.close()
+            return rooms
+        }
+        for room in joined { hub.leave(conn, room: room) }
+        for k in knocks.take(from: conn) {
+            hub.broadcast(.event(.init(roomID: k.room, event: .withdraw, member: WireBytes(k.peer.signingKey), time: Int64(Self.now))),
+                          to: k.room)
+        }
+        conn.finish()
+        logger.debug("connection closed", metadata: ["conn": "\(conn.id)"])
+    }
+
+    /// Tells every connection the relay is going away (`bye`), closes them, and refuses new ones.
+    /// Waits up to `grace` for them to finish writing.
+    public func announceShutdown(grace: Duration = .seconds(2)) async {
+        shuttingDown.store(true, ordering: .relaxed)
+        let all = connections.withLock { Array($0.values) }
+        logger.info("shutting down", metadata: ["connections": "\(all.count)"])
+        for c in all {
+            c.send(.bye(.init(reason: "the relay is shutting down")))
+            c.close(nil, code: .goingAway)
+        }
+        let deadline = ContinuousClock.now + grace
+        while connectionCount > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    // MARK: Frames
+
+    /// One complete text message from a connection.
+    func receive(_ conn: RelayConnection, text: ByteBuffer) async {
+        let now = Self.now
+        let action: ConnectionStateMachine.Action
+        do {
+            let frame = try FrameCoding.decodeClientFrame(text.readableBytesView)
+            action = conn.machine.withLock { $0.receive(frame, now: now) }
+        } catch {
+            action = conn.machine.withLock { $0.receiveUndecodable(error, now: now) }
+        }
+        await perform(action, on: conn, now: now)
+    }
+
+    func receiveOversized(_ conn: RelayConnection, bytes: Int) async {
+        let action = conn.machine.withLock { $0.receiveOversized(bytes: bytes, now: Self.now) }
+        logger.info("frame refused", metadata: ["conn": "\(conn.id)", "bytes": "\(bytes)", "limit": "frame_bytes"])
+        await perform(action, on: conn, now: Self.now)
+    }
+
+    func receiveBinary(_ conn: RelayConnection) async {
+        let action = conn.machine.withLock {
+            $0.receiveUndecodable(.malformed("binary frames are not part of the protocol: send JSON text"), now: Self.now)
+        }
+        await perform(action, on: conn, now: Self.now)
+    }
+
+    func authDeadlinePassed(_ conn: RelayConnection) async {
+        let action = conn.machine.withLock { $0.authDeadlinePassed() }
+        await perform(action, on: conn, now: Self.now)
+    }
+
+    func perform(_ action: ConnectionStateMachine.Action, on conn: RelayConnection, now: Double) async {
+        switch action {
+        case .none:
+            break
+        case .reply(let frame):
+            if case .error(let e) = frame { logRefusal(e, conn) }
+            conn.send(frame)
+        case .fail(let error):
+            logger.info("connection failed", metadata: ["conn": "\(conn.id)", "error": "\(error.code.rawValue)"])
+            conn.close(error)
+        case .authenticated(let peer):
+            logger.info("authenticated", metadata: ["conn": "\(conn.id)", "member": "\(Self.keyID(peer.signingKey))"])
+            conn.send(.authenticated(.init(signingKey: WireBytes(peer.signingKey))))
+        case .createRoom(let f, let ttl, let maxMembers):
+            await createRoom(f, ttl: ttl, maxMembers: maxMembers, conn: conn, now: now)
+        case .join(let f):
+            await join(f, conn: conn, now: now)
+        case .send(let f):
+            guard let peer = conn.peer else { return }
+            let queued = committer.submit(.init(request: .send(room: f.roomID, sender: peer.signingKey, clientID: f.clientID,
+                                                               ciphertext: f.ciphertext, time: Int64(now)),
+                                                connection: conn, clientID: f.clientID, bytes: f.ciphertext.utf8.count))
+            if !queued { conn.send(.error(.init(.internalError, "the relay is shutting down", roomID: f.roomID, clientID: f.clientID))) }
+        case .knock(let f):
+            await knock(f, conn: conn, now: now)
+        case .approve(let f):
+            await approve(f, conn: conn, now: now)
+        case .deny(let f):
+            deny(f, conn: conn, now: now)
+        case .remove(let f):
+            await remove(f, conn: conn, now: now)
+        case .rotate(let f):
+            guard let peer = conn.peer else { return }
+            let queued = committer.submit(.init(request: .rotate(room: f.roomID, by: peer.signingKey, frame: f, time: Int64(now)),
+                                                connection: conn, clientID: nil, bytes: 0))
+            if !queued { conn.send(.error(.init(.internalError, "the relay is shutting down", roomID: f.roomID))) }
+        case .leave(let f):
+            await leave(f, conn: conn, now: now)
+        }
+    }
+
+    func logRefusal(_ e: ErrorFrame, _ conn: RelayConnection) {
+        var metadata: Logger.Metadata = ["conn": "\(conn.id)", "error": "\(e.code.rawValue)"]
+        if let room = e.roomID { metadata["room"] = "\(room)" }
+        if let limit = e.limit { metadata["limit"] = "\(limit.rawValue)" }
+        logger.info("refused", metadata: metadata)
+    }
+
+    /// A short, non-reversible handle for a public key in logs: 8 hex digits of its SHA-256.
+    static func keyID(_ key: [UInt8]) -> String { Bytes.hex(SHA256.hash(key).prefix(4)) }
+}

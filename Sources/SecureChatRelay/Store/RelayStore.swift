@@ -1,0 +1,364 @@
+import Foundation
+import GRDB
+import SecureChatCrypto
+import SecureChatWire
+
+/// A room as the relay stores it.
+struct RoomRecord: Sendable, Equatable {
+    var id: String
+    var policy: RoomPolicy
+    var name: String?
+    var owner: [UInt8]
+    var accessKey: [UInt8]?
+    var createdAt: Int64
+    var expiresAt: Int64
+    var maxMembers: Int
+    var lastSeq: Int64
+}
+
+struct MemberRecord: Sendable, Equatable {
+    var signingKey: [UInt8]
+    var agreementKey: [UInt8]
+    var name: String
+    var role: MemberRole
+}
+
+/// One entry of a room's history, as one member is to receive it.
+enum HistoryEntry: Sendable, Equatable {
+    case message(seq: Int64, sender: [UInt8], clientID: String, ciphertext: String, time: Int64)
+    /// A rotation; the sealed key only if one was addressed to the reading member.
+    case rotation(seq: Int64, by: [UInt8], accessKey: [UInt8]?, sealed: ClientFrame.SealedKey?, time: Int64)
+
+    var seq: Int64 {
+        switch self {
+        case .message(let seq, _, _, _, _), .rotation(let seq, _, _, _, _): seq
+        }
+    }
+}
+
+/// Something the committer writes in order, with a sequence number.
+enum CommitRequest: Sendable {
+    case send(room: String, sender: [UInt8], clientID: String, ciphertext: String, time: Int64)
+    case rotate(room: String, by: [UInt8], frame: ClientFrame.Rotate, time: Int64)
+
+    var room: String {
+        switch self {
+        case .send(let room, _, _, _, _), .rotate(let room, _, _, _): room
+        }
+    }
+}
+
+enum CommitResult: Sendable, Equatable {
+    case committed(seq: Int64)
+    /// The same sender already sent this client id: its original sequence number.
+    case duplicate(seq: Int64)
+    case failed(ErrorFrame)
+}
+
+/// The relay's SQLite database (GRDB, WAL): rooms, members, history. Only public keys,
+/// ciphertexts and metadata ever reach it; `secure_delete` overwrites what expiry deletes.
+final class RelayStore: Sendable {
+    let pool: DatabasePool
+
+    init(path: String) throws {
+        var config = Configuration()
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        config.busyMode = .timeout(5)
+        pool = try DatabasePool(path: path, configuration: config)
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Schema history; each migration is applied once, in order, and never edited afterwards.
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+                CREATE TABLE rooms (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    policy TEXT NOT NULL CHECK (policy IN ('open', 'approval')),
+                    name TEXT,
+                    owner BLOB NOT NULL,
+                    access_key BLOB,
+                    created_at INTEGER NOT NULL,
+                    expires_at INTEGER NOT NULL,
+                    max_members INTEGER NOT NULL,
+                    last_seq INTEGER NOT NULL DEFAULT 0,
+                    creator_address TEXT NOT NULL
+                );
+                CREATE INDEX rooms_expiry ON rooms (expires_at);
+                CREATE INDEX rooms_creator ON rooms (creator_address);
+                CREATE TABLE members (
+                    room_id TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+                    signing_key BLOB NOT NULL,
+                    agreement_key BLOB NOT NULL,
+                    name TEXT NOT NULL,
+                    role TEXT NOT NULL CHECK (role IN ('owner', 'member')),
+                    joined_at INTEGER NOT NULL,
+                    PRIMARY KEY (room_id, signing_key)
+                ) WITHOUT ROWID;
+                CREATE TABLE history (
+                    room_id TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('message', 'rotate')),
+                    sender BLOB NOT NULL,
+                    client_id TEXT,
+                    ciphertext TEXT,
+                    access_key BLOB,
+                    time INTEGER NOT NULL,
+                    PRIMARY KEY (room_id, seq)
+                ) WITHOUT ROWID;
+                CREATE UNIQUE INDEX history_client_id ON history (room_id, sender, client_id) WHERE client_id IS NOT NULL;
+                CREATE TABLE sealed_keys (
+                    room_id TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL,
+                    member BLOB NOT NULL,
+                    enc BLOB NOT NULL,
+                    ct BLOB NOT NULL,
+                    signature BLOB NOT NULL,
+                    PRIMARY KEY (room_id, seq, member)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return m
+    }
+
+    /// Checkpoints the WAL into the main file (so the file alone holds everything), then closes.
+    func close() throws {
+        try pool.writeWithoutTransaction { db in _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try pool.close()
+    }
+
+    // MARK: Relay identity
+
+    /// This relay's stable id, made on first run.
+    func relayID() throws -> String {
+        try pool.write { db in
+            if let id = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'relay_id'") { return id }
+            let id = Base64URL.encode(SecureRandom.bytes(12))
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('relay_id', ?)", arguments: [id])
+            return id
+        }
+    }
+
+    // MARK: Rooms
+
+    /// Registers a room with its creator as owner and first member.
+    func createRoom(_ room: RoomRecord, owner: MemberRecord, address: String, roomsPerAddress: Int, now: Int64) async throws(ErrorFrame) -> RoomRecord {
+        do {
+            return try await pool.write { db in
+                if try Int.fetchOne(db, sql: "SELECT 1 FROM rooms WHERE id = ?", arguments: [room.id]) != nil {
+                    throw ErrorFrame(.roomExists, "a room with this id exists", roomID: room.id)
+                }
+                let live = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM rooms WHERE creator_address = ? AND expires_at > ?",
+                                            arguments: [address, now]) ?? 0
+                guard live < roomsPerAddress else {
+                    throw ErrorFrame(.tooManyRooms, "this address already has \(live) live rooms (limit \(roomsPerAddress))",
+                                     limit: .roomsPerAddress, roomID: room.id)
+                }
+                try db.execute(sql: """
+                    INSERT INTO rooms (id, policy, name, owner, access_key, created_at, expires_at, max_members, last_seq, creator_address)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+                    """, arguments: [room.id, room.policy.rawValue, room.name, Data(room.owner), room.accessKey.map { Data($0) },
+                                     room.createdAt, room.expiresAt, room.maxMembers, address])
+                try Self.insertMember(db, room: room.id, owner, now: now)
+                return room
+            }
+        } catch let e as ErrorFrame {
+            throw e
+        } catch {
+            throw ErrorFrame(.internalError, "the relay could not store the room", roomID: room.id)
+        }
+    }
+
+    func room(_ id: String) async throws -> RoomRecord? {
+        try await pool.read { db in try Self.room(db, id) }
+    }
+
+    static func room(_ db: Database, _ id: String) throws -> RoomRecord? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM rooms WHERE id = ?", arguments: [id]) else { return nil }
+        return RoomRecord(id: row["id"], policy: RoomPolicy(rawValue: row["policy"]) ?? .approval, name: row["name"],
+                          owner: bytes(row["owner"]), accessKey: (row["access_key"] as Data?).map { Array($0) },
+                          createdAt: row["created_at"], expiresAt: row["expires_at"], maxMembers: row["max_members"],
+                          lastSeq: row["last_seq"])
+    }
+
+    /// Live approval rooms (for join codes).
+    func approvalRooms(now: Int64) async throws -> [String] {
+        try await pool.read { db in
+            try String.fetchAll(db, sql: "SELECT id FROM rooms WHERE policy = 'approval' AND expires_at > ?", arguments: [now])
+        }
+    }
+
+    func expiredRooms(now: Int64) async throws -> [String] {
+        try await pool.read { db in try String.fetchAll(db, sql: "SELECT id FROM rooms WHERE expires_at <= ?", arguments: [now]) }
+    }
+
+    /// Forgets a room: its members, history and sealed keys go with it (foreign keys cascade).
+    func deleteRoom(_ id: String) async throws {
+        try await pool.write { db in try db.execute(sql: "DELETE FROM rooms WHERE id = ?", arguments: [id]) }
+    }
+
+    // MARK: Members
+
+    func member(_ room: String, _ key: [UInt8]) async throws -> MemberRecord? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM members WHERE room_id = ? AND signing_key = ?", arguments: [room, Data(key)])
+                .map(Self.memberRecord)
+        }
+    }
+
+    func members(_ room: String) async throws -> [MemberRecord] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM members WHERE room_id = ? ORDER BY joined_at, role DESC, name", arguments: [room])
+                .map(Self.memberRecord)
+        }
+    }
+
+    /// Adds a member unless the room is full; true if it was new.
+    func addMember(_ room: String, _ member: MemberRecord, now: Int64) async throws(ErrorFrame) -> Bool {
+        do {
+            return try await pool.write { db in
+                guard let r = try Self.room(db, room) else { throw ErrorFrame(.roomNotFound, "no such room", roomID: room) }
+                if try Int.fetchOne(db, sql: "SELECT 1 FROM members WHERE room_id = ? AND signing_key = ?",
+                                    arguments: [room, Data(member.signingKey)]) != nil { return false }
+                let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM members WHERE room_id = ?", arguments: [room]) ?? 0
+                guard count < r.maxMembers else {
+                    throw ErrorFrame(.roomFull, "the room has its maximum of \(r.maxMembers) members", limit: .membersPerRoom, roomID: room)
+                }
+                try Self.insertMember(db, room: room, member, now: now)
+                return true
+            }
+        } catch let e as ErrorFrame {
+            throw e
+        } catch {
+            throw ErrorFrame(.internalError, "the relay could not store the member", roomID: room)
+        }
+    }
+
+    /// Ends a membership; true if there was one.
+    func removeMember(_ room: String, _ key: [UInt8]) async throws -> Bool {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM members WHERE room_id = ? AND signing_key = ?", arguments: [room, Data(key)])
+            return db.changesCount > 0
+        }
+    }
+
+    static func insertMember(_ db: Database, room: String, _ m: MemberRecord, now: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO members (room_id, signing_key, agreement_key, name, role, joined_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [room, Data(m.signingKey), Data(m.agreementKey), m.name, m.role.rawValue, now])
+    }
+
+    static func memberRecord(_ row: Row) -> MemberRecord {
+        MemberRecord(signingKey: bytes(row["signing_key"]), agreementKey: bytes(row["agreement_key"]), name: row["name"],
+                     role: MemberRole(rawValue: row["role"]) ?? .member)
+    }
+
+    // MARK: History
+
+    /// Commits a batch in one transaction, in order. Sequence numbers are per room, without gaps.
+    func commit(_ batch: [CommitRequest]) async throws -> [CommitResult] {
+        try await pool.write { db in
+            var results = [CommitResult]()
+            results.reserveCapacity(batch.count)
+            var rooms = [String: RoomRecord?]()
+            var lastSeq = [String: Int64]()
+            for request in batch {
+                let room: RoomRecord?
+                if let cached = rooms[request.room] { room = cached } else {
+                    room = try Self.room(db, request.room)
+                    rooms[request.room] = room
+                }
+                guard let room else {
+                    results.append(.failed(ErrorFrame(.roomNotFound, "no such room", roomID: request.room)))
+                    continue
+                }
+                var seq = lastSeq[room.id] ?? room.lastSeq
+                switch request {
+                case .send(_, let sender, let clientID, let ciphertext, let time):
+                    if time >= room.expiresAt {
+                        results.append(.failed(ErrorFrame(.roomExpired, "the room has expired", roomID: room.id, clientID: clientID)))
+                        continue
+                    }
+                    if let existing = try Int64.fetchOne(db, sql: "SELECT seq FROM history WHERE room_id = ? AND sender = ? AND client_id = ?",
+                                                         arguments: [room.id, Data(sender), clientID]) {
+                        results.append(.duplicate(seq: existing))
+                        continue
+                    }
+                    seq += 1
+                    try db.execute(sql: """
+                        INSERT INTO history (room_id, seq, kind, sender, client_id, ciphertext, time) VALUES (?, ?, 'message', ?, ?, ?, ?)
+                        """, arguments: [room.id, seq, Data(sender), clientID, ciphertext, time])
+                case .rotate(_, let by, let frame, let time):
+                    let members = Set(try Data.fetchAll(db, sql: "SELECT signing_key FROM members WHERE room_id = ?",
+                                                        arguments: [room.id]).map { Array($0) })
+                    if let stranger = frame.sealedKeys.first(where: { !members.contains($0.member.bytes) }) {
+                        _ = stranger
+                        results.append(.failed(ErrorFrame(.notMember, "a sealed key is addressed to someone who is not a member",
+                                                          roomID: room.id)))
+                        continue
+                    }
+                    seq += 1
+                    try db.execute(sql: """
+                        INSERT INTO history (room_id, seq, kind, sender, access_key, time) VALUES (?, ?, 'rotate', ?, ?, ?)
+                        """, arguments: [room.id, seq, Data(by), frame.accessKey.map { Data($0.bytes) }, time])
+                    for k in frame.sealedKeys {
+                        try db.execute(sql: "INSERT INTO sealed_keys (room_id, seq, member, enc, ct, signature) VALUES (?, ?, ?, ?, ?, ?)",
+                                       arguments: [room.id, seq, Data(k.member.bytes), Data(k.enc.bytes), Data(k.ct.bytes),
+                                                   Data(k.signature.bytes)])
+                    }
+                    if let key = frame.accessKey {
+                        try db.execute(sql: "UPDATE rooms SET access_key = ? WHERE id = ?", arguments: [Data(key.bytes), room.id])
+                    }
+                }
+                lastSeq[room.id] = seq
+                results.append(.committed(seq: seq))
+            }
+            for (room, seq) in lastSeq {
+                try db.execute(sql: "UPDATE rooms SET last_seq = ? WHERE id = ?", arguments: [seq, room])
+            }
+            return results
+        }
+    }
+
+    /// History with `after < seq <= through`, oldest first, as `member` is to see it.
+    func history(_ room: String, after: Int64, through: Int64, member: [UInt8], limit: Int) async throws -> [HistoryEntry] {
+        try await pool.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT h.seq, h.kind, h.sender, h.client_id, h.ciphertext, h.access_key, h.time, s.member, s.enc, s.ct, s.signature
+                FROM history h LEFT JOIN sealed_keys s ON s.room_id = h.room_id AND s.seq = h.seq AND s.member = ?
+                WHERE h.room_id = ? AND h.seq > ? AND h.seq <= ? ORDER BY h.seq LIMIT ?
+                """, arguments: [Data(member), room, after, through, limit])
+            return rows.map { row in
+                let seq: Int64 = row["seq"], time: Int64 = row["time"]
+                if (row["kind"] as String) == "message" {
+                    return .message(seq: seq, sender: bytes(row["sender"]), clientID: row["client_id"], ciphertext: row["ciphertext"], time: time)
+                }
+                var sealed: ClientFrame.SealedKey?
+                if let m = row["member"] as Data? {
+                    sealed = .init(member: WireBytes(Array(m)), enc: WireBytes(bytes(row["enc"])), ct: WireBytes(bytes(row["ct"])),
+                                   signature: WireBytes(bytes(row["signature"])))
+                }
+                return .rotation(seq: seq, by: bytes(row["sender"]), accessKey: (row["access_key"] as Data?).map { Array($0) },
+                                 sealed: sealed, time: time)
+            }
+        }
+    }
+
+    /// Messages only (no rotations), for the log export.
+    func messages(_ room: String, after: Int64, limit: Int) async throws -> [(seq: Int64, sender: [UInt8], clientID: String, ciphertext: String, time: Int64)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT seq, sender, client_id, ciphertext, time FROM history
+                WHERE room_id = ? AND seq > ? AND kind = 'message' ORDER BY seq LIMIT ?
+                """, arguments: [room, after, limit])
+                .map { ($0["seq"], bytes($0["sender"]), $0["client_id"], $0["ciphertext"], $0["time"]) }
+        }
+    }
+}
+
+private func bytes(_ data: Data?) -> [UInt8] { data.map { Array($0) } ?? [] }

@@ -1,0 +1,165 @@
+import ArgumentParser
+import SecureChatCore
+import SecureChatRelay
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a relay that stores and forwards ciphertext for end-to-end encrypted rooms.",
+        discussion: """
+            The relay never sees a room key or a plaintext: clients encrypt before sending, and \
+            open rooms are joined by proving knowledge of the key without revealing it. State \
+            (rooms, members, encrypted history) is kept in an SQLite database that is created on \
+            first run. SIGINT or SIGTERM stops the relay cleanly: members are told, and the \
+            database is left consistent. Each limit below is answered with an error that names it. \
+            The protocol is specified in docs/protocol.md.
+            """)
+
+    @Option(help: ArgumentHelp("Listen on this address.", valueName: "address"))
+    var host = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("Listen on this port; 0 picks a free one (printed at start).", valueName: "port"))
+    var port = 5000
+
+    @Option(name: .customLong("db"), help: ArgumentHelp(
+        "Keep state in FILE (default: $XDG_DATA_HOME/securechat/relay.sqlite).", valueName: "file"), completion: .file())
+    var database: String?
+
+    @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Serve https and wss with this PEM certificate chain.", valueName: "file"),
+            completion: .file())
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"), completion: .file())
+    var tlsKey: String?
+
+    @Option(name: .customLong("max-frame"), help: ArgumentHelp("Largest frame in bytes.", valueName: "bytes"))
+    var maxFrame = 65536
+
+    @Option(name: .customLong("max-members"), help: ArgumentHelp("Most members a room may have.", valueName: "n"))
+    var maxMembers = 50
+
+    @Option(help: ArgumentHelp("Frames per second each connection may send, on average.", valueName: "n"))
+    var rate = 20.0
+
+    @Option(help: ArgumentHelp("Frames a connection may send at once, above --rate.", valueName: "n"))
+    var burst = 40
+
+    @Option(name: .customLong("rooms-per-address"), help: ArgumentHelp("Live rooms one client address may create.", valueName: "n"))
+    var roomsPerAddress = 20
+
+    @Option(name: .customLong("connections-per-address"), help: ArgumentHelp("Connections one client address may hold open.", valueName: "n"))
+    var connectionsPerAddress = 64
+
+    @Option(name: .customLong("knocks-per-minute"), help: ArgumentHelp("Knocks one client address may make per minute.", valueName: "n"))
+    var knocksPerMinute = 10
+
+    @Option(name: .customLong("code-attempts"), help: ArgumentHelp(
+        "Wrong join codes one client address may try per 5 minutes.", valueName: "n"))
+    var codeAttempts = 5
+
+    @Option(name: .customLong("code-interval"), help: ArgumentHelp(
+        "How often join codes change (e.g. 300, 5m).", valueName: "duration"))
+    var codeInterval = "5m"
+
+    @Option(name: .customLong("knock-timeout"), help: ArgumentHelp("How long a knock waits for an answer.", valueName: "duration"))
+    var knockTimeout = "10m"
+
+    @Option(name: .customLong("default-ttl"), help: ArgumentHelp("Lifetime of a room that asks for none.", valueName: "duration"))
+    var defaultTTL = "24h"
+
+    @Option(name: .customLong("max-ttl"), help: ArgumentHelp("Longest lifetime a room may ask for.", valueName: "duration"))
+    var maxTTL = "30d"
+
+    @Option(name: .customLong("log-level"), help: ArgumentHelp(
+        "Log on standard error from this level: \(RelayConfiguration.logLevels.joined(separator: ", ")).", valueName: "level"))
+    var logLevel = "info"
+
+    @Flag(help: "Print the address as one JSON object instead of text.")
+    var json = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        for (name, value) in [("--max-frame", maxFrame), ("--max-members", maxMembers), ("--burst", burst),
+                              ("--rooms-per-address", roomsPerAddress), ("--connections-per-address", connectionsPerAddress),
+                              ("--knocks-per-minute", knocksPerMinute), ("--code-attempts", codeAttempts)] where value < 1 {
+            throw ValidationError("\(name) must be at least 1")
+        }
+        guard maxFrame >= 1024 else { throw ValidationError("--max-frame must be at least 1024 bytes") }
+        guard rate > 0, rate.isFinite else { throw ValidationError("--rate must be a positive number") }
+        for (name, text) in [("--code-interval", codeInterval), ("--knock-timeout", knockTimeout), ("--default-ttl", defaultTTL),
+                             ("--max-ttl", maxTTL)] {
+            guard let s = DurationText.seconds(text), s > 0 else {
+                throw ValidationError("invalid \(name) '\(text)': use seconds or a number with s, m, h or d (e.g. 5m)")
+            }
+        }
+        if DurationText.seconds(defaultTTL)! > DurationText.seconds(maxTTL)! {
+            throw ValidationError("--default-ttl is longer than --max-ttl")
+        }
+        guard RelayConfiguration.logger(level: logLevel) != nil else {
+            throw ValidationError("unknown --log-level '\(logLevel)': use one of \(RelayConfiguration.logLevels.joined(separator: ", "))")
+        }
+    }
+
+    func run() async throws {
+        let path: String
+        if let database {
+            path = database
+        } else {
+            try Paths.makeDirectory(Paths.dataDirectory)
+            path = Paths.dataDirectory + "/relay.sqlite"
+        }
+        var config = RelayConfiguration(databasePath: path, logger: RelayConfiguration.logger(level: logLevel))
+        config.host = host
+        config.port = port
+        config.tlsCertificatePath = tlsCertificate
+        config.tlsKeyPath = tlsKey
+        config.limits.frameBytes = maxFrame
+        config.limits.membersPerRoom = maxMembers
+        config.limits.messagesPerSecond = rate
+        config.limits.burst = burst
+        config.limits.roomsPerAddress = roomsPerAddress
+        config.limits.connectionsPerAddress = connectionsPerAddress
+        config.limits.knocksPerMinute = knocksPerMinute
+        config.limits.wrongCodes = codeAttempts
+        config.limits.defaultTTLSeconds = DurationText.seconds(defaultTTL)!
+        config.limits.maxTTLSeconds = DurationText.seconds(maxTTL)!
+        config.codeInterval = Double(DurationText.seconds(codeInterval)!)
+        config.knockTimeout = Double(DurationText.seconds(knockTimeout)!)
+
+        let relay: Relay
+        do {
+            relay = try Relay(configuration: config)
+        } catch {
+            throw Failure("cannot open the relay database \(path): \(error)",
+                          hint: Paths.exists(path) ? nil : "check that the directory exists and is writable")
+        }
+        let scheme = tlsCertificate == nil ? "http" : "https"
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        let json = self.json
+        do {
+            try await runRelay(relay) { port in
+                let url = "\(scheme)://\(shownHost):\(port)"
+                if json {
+                    try? Stdout.json(ServeAddress(url: url, port: port, database: path))
+                } else {
+                    try? Stdout.line("securechat relay listening on \(url) (database \(path))")
+                    try? Stdout.line("next: securechat room create --server \(url)")
+                }
+            }
+        } catch {
+            try? relay.close()
+            let text = "\(error)"
+            if text.contains("in use") {
+                throw Failure("cannot listen on \(shownHost):\(port): the address is in use",
+                              hint: "choose another --port, or --port 0 for a free one")
+            }
+            throw Failure("the relay stopped: \(text)")
+        }
+    }
+}
+
+struct ServeAddress: Encodable {
+    let url: String
+    let port: Int
+    let database: String
+}

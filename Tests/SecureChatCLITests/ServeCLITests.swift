@@ -1,0 +1,145 @@
+import Foundation
+import Testing
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `securechat serve` as a user runs it: a process that prints its address, answers HTTP, and
+/// stops cleanly on SIGTERM.
+@Suite struct ServeCLITests {
+    /// A running `securechat serve`, its output in files.
+    final class Server {
+        let process = Process()
+        let dir: URL
+        var stdout: String { (try? String(contentsOf: dir.appendingPathComponent("stdout"), encoding: .utf8)) ?? "" }
+        var stderr: String { (try? String(contentsOf: dir.appendingPathComponent("stderr"), encoding: .utf8)) ?? "" }
+
+        init(_ args: [String]) throws {
+            dir = try CLI.sandbox()
+            process.executableURL = URL(fileURLWithPath: CLI.binary)
+            process.arguments = ["serve"] + args
+            process.environment = ["PATH": "/usr/bin:/bin", "HOME": dir.path, "XDG_DATA_HOME": dir.appendingPathComponent("data").path]
+            for name in ["stdout", "stderr"] { _ = FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: nil) }
+            process.standardOutput = try FileHandle(forWritingTo: dir.appendingPathComponent("stdout"))
+            process.standardError = try FileHandle(forWritingTo: dir.appendingPathComponent("stderr"))
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+        }
+
+        /// The port from the first line of output.
+        func port(timeout: TimeInterval = 30) throws -> Int {
+            let deadline = Date().addingTimeInterval(timeout)
+            while Date() < deadline {
+                if let line = stdout.split(separator: "\n").first, let r = line.range(of: "http://127.0.0.1:") {
+                    let digits = line[r.upperBound...].prefix { $0.isNumber }
+                    if let port = Int(digits) { return port }
+                }
+                if !process.isRunning { break }
+                usleep(20_000)
+            }
+            throw CLIError("no address printed; stderr: \(stderr)")
+        }
+
+        /// Sends SIGTERM and waits for the exit status.
+        func terminate(timeout: TimeInterval = 20) -> Int32? {
+            kill(process.processIdentifier, SIGTERM)
+            let deadline = Date().addingTimeInterval(timeout)
+            while process.isRunning, Date() < deadline { usleep(20_000) }
+            if process.isRunning {
+                kill(process.processIdentifier, SIGKILL)
+                process.waitUntilExit()
+                return nil
+            }
+            return process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus
+        }
+
+        deinit {
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            try? FileManager.default.removeItem(at: dir)
+        }
+    }
+
+    struct CLIError: Error, CustomStringConvertible {
+        let description: String
+        init(_ d: String) { description = d }
+    }
+
+    @Test func servesHealthAndStopsCleanlyOnSIGTERM() throws {
+        let db = try CLI.sandbox().appendingPathComponent("relay.sqlite")
+        let server = try Server(["--port", "0", "--db", db.path])
+        let port = try server.port()
+        #expect(port > 0 && port != 5000)
+        #expect(server.stdout.contains("next: securechat room create --server http://127.0.0.1:\(port)"))
+        let health = try httpGet(port: port, path: "/health")
+        #expect(health.hasPrefix("HTTP/1.1 200"))
+        #expect(health.hasSuffix(#"{"protocol":1,"status":"ok"}"#))
+        let page = try httpGet(port: port, path: "/join/k3Jd9xQm2LwP8aZt5RvYbc")
+        #expect(page.hasPrefix("HTTP/1.1 200") && page.contains("securechat connect"))
+        #expect(server.terminate() == 0, "stderr: \(server.stderr)")
+        #expect(server.stderr.contains("relay stopped"))
+        #expect(FileManager.default.fileExists(atPath: db.path))
+    }
+
+    @Test func defaultDatabaseIsUnderXDGDataHome() throws {
+        let server = try Server(["--port", "0", "--json"])
+        _ = try? server.port()
+        let deadline = Date().addingTimeInterval(30)
+        while !server.stdout.contains("\n"), Date() < deadline { usleep(20_000) }
+        let line = server.stdout.split(separator: "\n").first.map(String.init) ?? ""
+        let json = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
+        let expected = server.dir.appendingPathComponent("data/securechat/relay.sqlite").path
+        #expect(json?["database"] as? String == expected)
+        #expect((json?["url"] as? String)?.hasPrefix("http://127.0.0.1:") == true)
+        #expect(server.terminate() == 0)
+        #expect(FileManager.default.fileExists(atPath: expected))
+    }
+
+    @Test func aBusyPortIsAClearError() throws {
+        let first = try Server(["--port", "0", "--db", try CLI.sandbox().appendingPathComponent("a.sqlite").path])
+        let port = try first.port()
+        let second = try CLI.run(["serve", "--port", String(port), "--db", try CLI.sandbox().appendingPathComponent("b.sqlite").path],
+                                 timeout: 30)
+        #expect(second.status == 1)
+        #expect(second.stderr.contains("securechat: error: cannot listen on 127.0.0.1:\(port): the address is in use"), "\(second.stderr)")
+        #expect(second.stderr.contains("securechat: hint: choose another --port"))
+        #expect(first.terminate() == 0)
+    }
+
+    @Test(arguments: [
+        (["--tls-cert", "c.pem"], "--tls-cert and --tls-key go together"),
+        (["--port", "70000"], "--port must be 0 to 65535"),
+        (["--code-interval", "soon"], "invalid --code-interval 'soon'"),
+        (["--default-ttl", "40d"], "--default-ttl is longer than --max-ttl"),
+        (["--log-level", "loud"], "unknown --log-level 'loud'"),
+        (["--rate", "0"], "--rate must be a positive number"),
+    ])
+    func badOptions(args: [String], message: String) throws {
+        let r = try CLI.run(["serve"] + args)
+        #expect(r.status == 64)
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+    }
+
+    /// A minimal HTTP/1.1 GET over a plain socket: status line, headers and body as text.
+    func httpGet(port: Int, path: String) throws -> String {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw CLIError("socket failed") }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = in_port_t(UInt16(port).bigEndian)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard ok == 0 else { throw CLIError("connect failed") }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        var response = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            response += buffer[0..<n]
+        }
+        return String(decoding: response, as: UTF8.self)
+    }
+}

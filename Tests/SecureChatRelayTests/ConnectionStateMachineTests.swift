@@ -1,0 +1,242 @@
+import SecureChatCore
+import SecureChatCrypto
+@testable import SecureChatRelay
+import SecureChatWire
+import Testing
+
+/// The connection's protocol rules, without sockets: frames in, actions out.
+@Suite struct ConnectionStateMachineTests {
+    let challenge = SecureRandom.bytes(32)
+    let me = Identity.generate()
+    var settings: ConnectionStateMachine.Settings { .init(RelayLimits()) }
+
+    func auth(_ identity: Identity, challenge: [UInt8]? = nil, claiming: [UInt8]? = nil, version: Int? = 1) -> ClientFrame {
+        let sig = try! identity.signingKey.signature(for: SignedPayload.auth(challenge: challenge ?? self.challenge))
+        return .auth(.init(signingKey: WireBytes(claiming ?? identity.signingKey.publicKey.rawRepresentation),
+                           agreementKey: WireBytes(identity.agreementKey.publicKey.rawRepresentation), name: "Me",
+                           signature: WireBytes(sig), protocol: version))
+    }
+
+    func authenticated() -> ConnectionStateMachine {
+        var m = ConnectionStateMachine(challenge: challenge, settings: settings)
+        _ = m.receive(auth(me), now: 0)
+        return m
+    }
+
+    func errorCode(_ a: ConnectionStateMachine.Action) -> ErrorCode? {
+        switch a {
+        case .reply(.error(let e)), .fail(let e): e.code
+        default: nil
+        }
+    }
+
+    let token = "gAAAAAB" + String(repeating: "x", count: 100) + "=="
+
+    @Test func onlyAuthAndPingBeforeAuthentication() {
+        var m = ConnectionStateMachine(challenge: challenge, settings: settings)
+        #expect(m.receive(.ping(.init()), now: 0) == .reply(.pong(.init())))
+        #expect(errorCode(m.receive(.join(.init(roomID: "r")), now: 0)) == .notAuthenticated)
+        #expect(errorCode(m.receive(.send(.init(roomID: "r", clientID: "c", ciphertext: token)), now: 0)) == .notAuthenticated)
+        #expect(m.phase == .awaitingAuth)
+        let peer = Peer(signingKey: me.signingKey.publicKey.rawRepresentation, agreementKey: me.agreementKey.publicKey.rawRepresentation,
+                        name: "Me")
+        #expect(m.receive(auth(me), now: 0) == .authenticated(peer))
+        #expect(m.phase == .authenticated && m.peer == peer)
+        #expect(errorCode(m.receive(auth(me), now: 0)) == .alreadyAuthenticated)
+    }
+
+    @Test func anImpostorCannotAuthenticateAsSomeoneElse() {
+        let victim = Identity.generate()
+        var m = ConnectionStateMachine(challenge: challenge, settings: settings)
+        let action = m.receive(auth(me, claiming: victim.signingKey.publicKey.rawRepresentation), now: 0)
+        #expect(errorCode(action) == .badSignature)
+        guard case .fail = action else { Issue.record("a bad auth signature must close the connection"); return }
+        #expect(m.phase == .closed && m.peer == nil)
+        #expect(m.receive(auth(me), now: 0) == .none)
+    }
+
+    @Test func aSignatureForAnotherChallengeIsRefused() {
+        var m = ConnectionStateMachine(challenge: challenge, settings: settings)
+        #expect(errorCode(m.receive(auth(me, challenge: SecureRandom.bytes(32)), now: 0)) == .badSignature)
+    }
+
+    @Test func anotherProtocolVersionIsRefused() {
+        var m = ConnectionStateMachine(challenge: challenge, settings: settings)
+        let a = m.receive(auth(me, version: 2), now: 0)
+        guard case .fail(let e) = a else { Issue.record("expected fail, got \(a)"); return }
+        #expect(e.code == .unsupportedVersion)
+    }
+
+    @Test func authDeadline() {
+        var waiting = ConnectionStateMachine(challenge: challenge, settings: settings)
+        #expect(errorCode(waiting.authDeadlinePassed()) == .authTimeout)
+        var done = authenticated()
+        let action = done.authDeadlinePassed()
+        #expect(action == .none)
+    }
+
+    @Test func roomFramesNeedAJoinedRoom() {
+        var m = authenticated()
+        let key = WireBytes([UInt8](repeating: 1, count: 32)), sig = WireBytes([UInt8](repeating: 2, count: 64))
+        let frames: [ClientFrame] = [
+            .send(.init(roomID: "r", clientID: "c", ciphertext: token)),
+            .approve(.init(roomID: "r", knockID: "k", enc: key, ct: key, signature: sig)),
+            .deny(.init(roomID: "r", knockID: "k")),
+            .remove(.init(roomID: "r", member: key)),
+            .rotate(.init(roomID: "r", sealedKeys: [], signature: sig)),
+            .leave(.init(roomID: "r")),
+        ]
+        for f in frames { #expect(errorCode(m.receive(f, now: 0)) == .notMember, "\(f.type)") }
+        // A pending knock changes nothing.
+        m.didKnock(room: "r", knockID: "k")
+        for f in frames { #expect(errorCode(m.receive(f, now: 0)) == .notMember, "\(f.type) while knocking") }
+        m.knockEnded("k")
+        m.didJoin("r")
+        #expect(m.receive(frames[0], now: 0) == .send(.init(roomID: "r", clientID: "c", ciphertext: token)))
+        #expect(m.receive(frames[2], now: 0) == .deny(.init(roomID: "r", knockID: "k")))
+        // Joined to r is not joined to s.
+        #expect(errorCode(m.receive(.send(.init(roomID: "s", clientID: "c", ciphertext: token)), now: 0)) == .notMember)
+        m.didLeave("r")
+        #expect(errorCode(m.receive(frames[0], now: 0)) == .notMember)
+    }
+
+    @Test func sendErrorsNameTheClientID() {
+        var m = authenticated()
+        guard case .reply(.error(let e)) = m.receive(.send(.init(roomID: "r", clientID: "c-9", ciphertext: token)), now: 0) else {
+            Issue.record("expected an error"); return
+        }
+        #expect(e.roomID == "r" && e.clientID == "c-9")
+    }
+
+    @Test(arguments: [
+        (ClientFrame.join(.init(roomID: "bad room")), ErrorCode.malformedFrame),
+        (.join(.init(roomID: "r", afterSeq: -1)), .malformedFrame),
+        (.join(.init(roomID: "r", proof: WireBytes([1]))), .malformedFrame),
+        (.knock(.init()), .malformedFrame),
+        (.knock(.init(roomID: "r", code: "123456")), .malformedFrame),
+        (.knock(.init(code: "12345")), .badCode),
+        (.knock(.init(roomID: "r", name: "a\u{0}b")), .malformedFrame),
+        (.knock(.init(roomID: "r", note: String(repeating: "n", count: 281))), .malformedFrame),
+        (.createRoom(.init(roomID: "r", policy: .open, signature: WireBytes([UInt8](repeating: 0, count: 64)))), .wrongPolicy),
+    ])
+    func malformedRequests(frame: ClientFrame, code: ErrorCode) {
+        var m = authenticated()
+        #expect(errorCode(m.receive(frame, now: 0)) == code)
+    }
+
+    @Test func sendChecksIDsAndCiphertextShape() {
+        var m = authenticated()
+        m.didJoin("r")
+        #expect(errorCode(m.receive(.send(.init(roomID: "r", clientID: "with space", ciphertext: token)), now: 0)) == .malformedFrame)
+        #expect(errorCode(m.receive(.send(.init(roomID: "r", clientID: "c", ciphertext: "plain text, not a token")), now: 0))
+            == .malformedFrame)
+    }
+
+    func createFrame(_ policy: RoomPolicy, ttl: UInt64? = nil, maxMembers: UInt32? = nil, signer: Identity? = nil) -> ClientFrame {
+        let access: [UInt8]? = policy == .open ? [UInt8](repeating: 5, count: 32) : nil
+        let payload = SignedPayload.createRoom(roomID: "r", policy: policy, ttlSeconds: ttl ?? 86400, maxMembers: maxMembers ?? 50,
+                                               accessKey: access)
+        let sig = try! (signer ?? me).signingKey.signature(for: payload)
+        return .createRoom(.init(roomID: "r", policy: policy, ttlSeconds: ttl, maxMembers: maxMembers, accessKey: access.map { WireBytes($0) },
+                                 signature: WireBytes(sig)))
+    }
+
+    @Test func createRoomChecksLimitsAndTheCreatorsSignature() {
+        var m = authenticated()
+        guard case .createRoom(_, let ttl, let max) = m.receive(createFrame(.open), now: 0) else { Issue.record("refused"); return }
+        #expect(ttl == 86400 && max == 50)
+        #expect(errorCode(m.receive(createFrame(.approval, signer: .generate()), now: 0)) == .badSignature)
+        guard case .reply(.error(let long)) = m.receive(createFrame(.approval, ttl: 31 * 86400), now: 0) else { Issue.record("accepted"); return }
+        #expect(long.code == .ttlTooLong && long.limit == .ttlSeconds)
+        guard case .reply(.error(let big)) = m.receive(createFrame(.approval, maxMembers: 51), now: 0) else { Issue.record("accepted"); return }
+        #expect(big.code == .roomFull && big.limit == .membersPerRoom)
+    }
+
+    @Test func rotationSignaturesMustAllBeTheSenders() {
+        var m = authenticated()
+        m.didJoin("r")
+        let member = [UInt8](repeating: 3, count: 32), enc = [UInt8](repeating: 4, count: 32), ct = [UInt8](repeating: 6, count: 48)
+        func frame(keySigner: Identity) -> ClientFrame {
+            let keySig = try! keySigner.signingKey.signature(for: SignedPayload.rotateKey(roomID: "r", member: member, enc: enc, ct: ct))
+            let sig = try! me.signingKey.signature(for: SignedPayload.rotate(roomID: "r", accessKey: nil))
+            return .rotate(.init(roomID: "r", sealedKeys: [.init(member: WireBytes(member), enc: WireBytes(enc), ct: WireBytes(ct),
+                                                                 signature: WireBytes(keySig))], signature: WireBytes(sig)))
+        }
+        guard case .rotate = m.receive(frame(keySigner: me), now: 0) else { Issue.record("refused"); return }
+        #expect(errorCode(m.receive(frame(keySigner: .generate()), now: 0)) == .badSignature)
+    }
+
+    @Test func theTokenBucketAllowsTheBurstThenTheRate() {
+        var m = authenticated()
+        m.didJoin("r")
+        let send = ClientFrame.send(.init(roomID: "r", clientID: "c", ciphertext: token))
+        var accepted = 0
+        for _ in 0..<100 where m.receive(send, now: 10) == send.asAction { accepted += 1 }
+        #expect(accepted == 40)
+        guard case .reply(.error(let e)) = m.receive(send, now: 10) else { Issue.record("not limited"); return }
+        #expect(e.code == .rateLimited && e.limit == .messagesPerSecond && e.clientID == "c")
+        // One second later, 20 more; pings are free.
+        #expect(m.receive(.ping(.init()), now: 10) == .reply(.pong(.init())))
+        accepted = 0
+        for _ in 0..<100 where m.receive(send, now: 11) == send.asAction { accepted += 1 }
+        #expect(accepted == 20)
+    }
+
+    @Test func oversizedFramesNameTheLimit() {
+        var m = authenticated()
+        guard case .reply(.error(let e)) = m.receiveOversized(bytes: 70_000, now: 0) else { Issue.record("no error"); return }
+        #expect(e.code == .frameTooLarge && e.limit == .frameBytes && e.message.contains("65536"))
+        #expect(errorCode(m.receiveUndecodable(.unknownType("fly"), now: 0)) == .unknownType)
+    }
+}
+
+extension ClientFrame {
+    var asAction: ConnectionStateMachine.Action {
+        if case .send(let s) = self { return .send(s) }
+        return .none
+    }
+}
+
+@Suite struct LimitPrimitivesTests {
+    @Test func tokenBucketRefills() {
+        var b = TokenBucket(rate: 2, capacity: 3)
+        #expect((0..<5).filter { _ in b.take(now: 0) }.count == 3)
+        let early = b.take(now: 0.4), onTime = b.take(now: 0.5)
+        #expect(!early && onTime)
+        #expect((0..<10).filter { _ in b.take(now: 100) }.count == 3)
+        // A clock that goes backwards refills nothing.
+        let backwards = b.take(now: 50)
+        #expect(!backwards)
+    }
+
+    @Test func slidingWindowForgets() {
+        var w = SlidingWindow(window: 60, limit: 2)
+        w.record("a", now: 0); w.record("a", now: 1)
+        let a59 = w.allows("a", now: 59), b59 = w.allows("b", now: 59), a60 = w.allows("a", now: 60.5)
+        #expect(!a59 && b59 && a60)
+    }
+
+    @Test func aConnectionThatStopsReadingIsCutOff() {
+        let c = RelayConnection(id: 1, address: "x", challenge: [], settings: .init(RelayLimits()), outbox: 4, channel: nil)
+        for _ in 0..<4 { c.send(.pong(.init())) }
+        #expect(!c.isDead)
+        c.send(.pong(.init()))
+        #expect(c.isDead)
+        #expect(c.machine.withLock { $0.phase } == .closed)
+    }
+
+    @Test func joinCodesAreSixDigitsAndUnique() {
+        let book = KnockBook()
+        let rooms = (0..<2000).map { "room\($0)" }
+        let codes = book.rotateCodes(rooms: rooms, expiresAt: 10)
+        #expect(codes.count == 2000)
+        #expect(Set(codes.map(\.code)).count == 2000)
+        #expect(codes.allSatisfy { Validation.isJoinCode($0.code) })
+        #expect(book.room(forCode: codes[7].code) == "room7")
+        // Not sequential, not clustered: a few thousand uniform draws spread over the range.
+        let values = codes.map { Int($0.code)! }
+        #expect(values.min()! < 100_000 && values.max()! > 900_000)
+        let next = book.rotateCodes(rooms: ["room7"], expiresAt: 20)
+        #expect(book.room(forCode: codes[8].code) == nil || next[0].code == codes[8].code)
+    }
+}
