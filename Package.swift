@@ -98,7 +98,12 @@ let package = Package(
         // Runs the built binary, as a user or a script would.
         .testTarget(
             name: "SecureChatCLITests",
-            dependencies: ["TestSupport", "SecureChatCore", "SecureChatCrypto", "SecureChatClient", "SecureChatWire"],
+            dependencies: [
+                "TestSupport", "SecureChatCore", "SecureChatCrypto", "SecureChatWire",
+                // A raw protocol client, to forge and replay what the securechat client never sends.
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]

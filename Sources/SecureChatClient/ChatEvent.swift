@@ -34,6 +34,8 @@ public enum ChatEvent: Sendable, Equatable {
     case codeChanged(code: String, expiresAt: Int64)
     /// The room keys changed (approval, rotation): newest first. Persist them.
     case roomKeysChanged([FernetKey])
+    /// The user marked a member verified (or took it back).
+    case verificationChanged(Member)
     /// Trust-on-first-use records changed. Persist them.
     case knownKeysChanged(KnownKeys)
     /// Counters and position changed. Persist them to resume later.

@@ -202,7 +202,8 @@ extension ChatSession {
                 return [.emit(.problem("\(who)'s keys are not known yet"))]
             }
             if verified { knownKeys.markVerified(identity) } else { knownKeys.unmarkVerified(identity) }
-            return [.emit(.knownKeysChanged(knownKeys)), .emit(.rosterChanged(roster))]
+            return [.emit(.knownKeysChanged(knownKeys)), .emit(.rosterChanged(roster)),
+                    .emit(.verificationChanged(view(identity.signingKey.rawRepresentation)))]
         }
     }
 

@@ -14,14 +14,21 @@ public struct ResumeState: Sendable, Equatable {
         self.senders = senders
     }
 
-    /// Combines this process's state with what another process wrote meanwhile: counters only
-    /// grow, so the larger wins; `lastSeq` is taken from `self` only when `position` is set
-    /// (a sender that skipped the history must not move a reader's position).
+    /// Combines this process's state with what another process wrote meanwhile; counters only
+    /// grow, so the larger wins. The reading position (`lastSeq` and the senders' counters up
+    /// to it, which belong together) is taken only when `position` is set: a sender that skipped
+    /// the history must not move a reader's position, nor claim counters beyond it.
     public func merged(into stored: ResumeState, position: Bool) -> ResumeState {
         var out = stored
-        if position { out.lastSeq = max(stored.lastSeq, lastSeq) }
         out.counter = max(stored.counter, counter)
-        out.senders.merge(senders) { max($0, $1) }
+        if position {
+            out.lastSeq = max(stored.lastSeq, lastSeq)
+            out.senders.merge(senders) { max($0, $1) }
+        }
         return out
     }
+
+    /// The state for a session that replays the whole history: only our own counter carries
+    /// over, the senders' counters are rebuilt from the history itself.
+    public var forFullReplay: ResumeState { ResumeState(lastSeq: 0, counter: counter) }
 }

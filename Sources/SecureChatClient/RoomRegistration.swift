@@ -18,11 +18,14 @@ public struct RoomRegistration: Sendable {
 
     let identity: Identity
     let room: Room
+    /// The owner's display name, as members will see it.
+    let name: String
     var sent = false
 
-    public init(identity: Identity, room: Room) {
+    public init(identity: Identity, room: Room, name: String) {
         self.identity = identity
         self.room = room
+        self.name = name
     }
 
     /// What `hello` and the answers to our requests lead to.
@@ -48,7 +51,7 @@ public struct RoomRegistration: Sendable {
         let signature = try identity.signingKey.signature(for: SignedPayload.auth(challenge: h.challenge.bytes))
         return .auth(.init(signingKey: WireBytes(identity.signingKey.publicKey.rawRepresentation),
                            agreementKey: WireBytes(identity.agreementKey.publicKey.rawRepresentation),
-                           name: "owner", signature: WireBytes(signature)))
+                           name: name, signature: WireBytes(signature)))
     }
 
     /// The room's lifetime and member limit as the relay will store them, signed with the room
@@ -73,12 +76,12 @@ public struct RoomRegistration: Sendable {
     }
 
     /// Connects to the room's relay and registers it; returns what the relay stored.
-    public static func register(_ room: Room, identity: Identity) async throws(Failure) -> ServerFrame.RoomCreated {
+    public static func register(_ room: Room, identity: Identity, name: String) async throws(Failure) -> ServerFrame.RoomCreated {
         let box = ResultBox()
         do {
             try await WebSocketClient.connect(url: RelaySocket.url(for: room.server), configuration: RelaySocket.configuration,
                                               logger: RelaySocket.logger) { inbound, outbound, _ in
-                var machine = RoomRegistration(identity: identity, room: room)
+                var machine = RoomRegistration(identity: identity, room: room, name: name)
                 for try await message in inbound.messages(maxSize: RelaySocket.maxMessage) {
                     guard case .text(let text) = message, let frame = try? FrameCoding.decodeServerFrame(Array(text.utf8)) else { continue }
                     switch machine.receive(frame) {

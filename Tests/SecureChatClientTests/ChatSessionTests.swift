@@ -145,6 +145,7 @@ import SecureChatWire
         let out = s.record(s.session.setVerified("bob", true))
         #expect(s.session.roster.first { $0.name == "bob" }?.verified == true)
         #expect(out.events.contains { if case .knownKeysChanged(let k) = $0 { k.isVerified(People.bob.publicIdentity) } else { false } })
+        #expect(out.events.contains { if case .verificationChanged(let m) = $0 { m.name == "bob" && m.verified } else { false } })
         #expect(s.feed(Relay.message(1, from: People.bob, counter: 1, text: "hi")).messages.first?.sender.verified == true)
         #expect(s.record(s.session.setVerified("nobody", true)).problems == ["no member matches \"nobody\""])
     }
