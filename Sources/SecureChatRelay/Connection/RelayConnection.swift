@@ -27,6 +27,8 @@ final class RelayConnection: Sendable {
     private let continuation: AsyncStream<Outgoing>.Continuation
     private let channel: (any Channel)?
     private let dead = Atomic<Bool>(false)
+    /// Messages of this connection queued for the committer (one reader, so one waiter at most).
+    let inFlight = InFlightGate(limit: 256)
 
     init(id: UInt64, address: String, challenge: [UInt8], settings: ConnectionStateMachine.Settings, outbox: Int, channel: (any Channel)?) {
         self.id = id

@@ -90,6 +90,7 @@ extension Relay {
     /// After the commit: acknowledge to the sender, then forward to everyone else joined.
     func committed(_ p: Committer.Pending, _ result: CommitResult) {
         let conn = p.connection
+        defer { conn.inFlight.leave() }
         switch (p.request, result) {
         case (_, .failed(let error)):
             logRefusal(error, conn)

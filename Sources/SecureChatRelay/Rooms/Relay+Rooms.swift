@@ -7,8 +7,9 @@ extension Relay {
     func createRoom(_ f: ClientFrame.CreateRoom, ttl: UInt64, maxMembers: UInt32, conn: RelayConnection, now: Double) async {
         guard let peer = conn.peer else { return }
         let t = Int64(now)
+        // Whole seconds, rounded up: a room lives at least as long as it asked for.
         let record = RoomRecord(id: f.roomID, policy: f.policy, name: f.name, owner: peer.signingKey, accessKey: f.accessKey?.bytes,
-                                createdAt: t, expiresAt: t + Int64(ttl), maxMembers: Int(maxMembers), lastSeq: 0)
+                                createdAt: t, expiresAt: Int64(now.rounded(.up)) + Int64(ttl), maxMembers: Int(maxMembers), lastSeq: 0)
         let owner = MemberRecord(signingKey: peer.signingKey, agreementKey: peer.agreementKey, name: peer.name, role: .owner)
         do {
             let room = try await store.createRoom(record, owner: owner, address: conn.address,

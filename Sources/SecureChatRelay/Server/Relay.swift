@@ -158,10 +158,14 @@ public final class Relay: Sendable {
             await join(f, conn: conn, now: now)
         case .send(let f):
             guard let peer = conn.peer else { return }
+            await conn.inFlight.enter()
             let queued = committer.submit(.init(request: .send(room: f.roomID, sender: peer.signingKey, clientID: f.clientID,
                                                                ciphertext: f.ciphertext, time: Int64(now)),
                                                 connection: conn, clientID: f.clientID, bytes: f.ciphertext.utf8.count))
-            if !queued { conn.send(.error(.init(.internalError, "the relay is shutting down", roomID: f.roomID, clientID: f.clientID))) }
+            if !queued {
+                conn.inFlight.leave()
+                conn.send(.error(.init(.internalError, "the relay is shutting down", roomID: f.roomID, clientID: f.clientID)))
+            }
         case .knock(let f):
             await knock(f, conn: conn, now: now)
         case .approve(let f):
@@ -172,9 +176,13 @@ public final class Relay: Sendable {
             await remove(f, conn: conn, now: now)
         case .rotate(let f):
             guard let peer = conn.peer else { return }
+            await conn.inFlight.enter()
             let queued = committer.submit(.init(request: .rotate(room: f.roomID, by: peer.signingKey, frame: f, time: Int64(now)),
                                                 connection: conn, clientID: nil, bytes: 0))
-            if !queued { conn.send(.error(.init(.internalError, "the relay is shutting down", roomID: f.roomID))) }
+            if !queued {
+                conn.inFlight.leave()
+                conn.send(.error(.init(.internalError, "the relay is shutting down", roomID: f.roomID)))
+            }
         case .leave(let f):
             await leave(f, conn: conn, now: now)
         }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOSSL
 import SecureChatCore
 import SecureChatCrypto
 @testable import SecureChatRelay
@@ -62,9 +63,11 @@ struct LiveRelay: Sendable {
     let logs: LogCapture
     let secrets: Secrets
     let databasePath: String
+    /// Hummingbird's HTTP test client, connected to this relay.
+    let http: any TestClientProtocol
 
-    func connect(_ name: String, identity: Identity = .generate(), authenticate: Bool = true) async throws -> TestPeer {
-        try await TestPeer.connect(port: port, name: name, identity: identity, authenticate: authenticate)
+    func connect(_ name: String, identity: Identity = .generate(), authenticate: Bool = true, tls: TLSConfiguration? = nil) async throws -> TestPeer {
+        try await TestPeer.connect(port: port, name: name, identity: identity, authenticate: authenticate, tls: tls)
     }
 }
 
@@ -81,7 +84,7 @@ enum TestRelay {
 
     /// Runs `body` against a live relay; afterwards stops it, closes its database, and checks
     /// that no secret the test registered appears in the database files or the logs.
-    static func with(directory: URL? = nil, _ adjust: (inout RelayConfiguration) -> Void = { _ in },
+    static func with(directory: URL? = nil, setup: TestingSetup = .live, _ adjust: (inout RelayConfiguration) -> Void = { _ in },
                      _ body: @Sendable (LiveRelay) async throws -> Void) async throws {
         let dir = try directory ?? makeDirectory()
         let logs = LogCapture()
@@ -89,8 +92,9 @@ enum TestRelay {
         let config = configuration(directory: dir, logs: logs, adjust)
         let relay = try Relay(configuration: config)
         let app = try buildRelay(relay)
-        try await app.test(.live) { client in
-            let live = LiveRelay(relay: relay, port: client.port!, logs: logs, secrets: secrets, databasePath: config.databasePath)
+        try await app.test(setup) { client in
+            let live = LiveRelay(relay: relay, port: client.port!, logs: logs, secrets: secrets, databasePath: config.databasePath,
+                                 http: client)
             try await body(live)
         }
         try relay.close()

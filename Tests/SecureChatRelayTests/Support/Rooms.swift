@@ -90,3 +90,35 @@ extension TestPeer {
         return (m.seq, m.sender.bytes, String(decoding: plain, as: UTF8.self))
     }
 }
+
+extension TestPeer {
+    /// Knocks (by room id or code) and waits for `knocked`.
+    func knock(room: String? = nil, code: String? = nil, note: String? = nil) async throws -> ServerFrame.Knocked {
+        send(.knock(.init(roomID: room, code: code, note: note)))
+        return try await until {
+            if case .knocked(let k) = $0 { return k }
+            if case .error(let e) = $0 { Issue.record("\(name): knock refused: \(e.code.rawValue) \(e.message)") }
+            return nil
+        }
+    }
+
+    /// An `approve` frame: the room key sealed to the joiner with HPKE, signed by this member.
+    func approval(of knock: ServerFrame.KnockNotice, room: TestRoom, signFor joiner: [UInt8]? = nil, roomID: String? = nil) -> ClientFrame.Approve {
+        let recipient = try! Curve25519.KeyAgreement.PublicKey(rawRepresentation: knock.agreementKey.bytes)
+        let sealed = try! HPKE.seal(room.key.rawRepresentation, to: recipient, info: SignedPayload.roomKeyInfo(roomID: room.id))
+        let payload = SignedPayload.approve(roomID: roomID ?? room.id, joiner: joiner ?? knock.member.bytes, enc: sealed.encapsulatedKey,
+                                            ct: sealed.ciphertext)
+        return .init(roomID: room.id, knockID: knock.knockID, enc: WireBytes(sealed.encapsulatedKey), ct: WireBytes(sealed.ciphertext),
+                     signature: WireBytes(try! identity.signingKey.signature(for: payload)))
+    }
+
+    /// Opens an approval: checks the approver's signature, then unseals the room key.
+    func open(_ approved: ServerFrame.Approved) throws -> FernetKey {
+        let payload = SignedPayload.approve(roomID: approved.roomID, joiner: signingKey, enc: approved.enc.bytes, ct: approved.ct.bytes)
+        let approver = try Curve25519.Signing.PublicKey(rawRepresentation: approved.approver.bytes)
+        guard approver.isValidSignature(approved.signature.bytes, for: payload) else { throw PeerError(description: "forged approval") }
+        let raw = try HPKE.open(approved.ct.bytes, encapsulatedKey: approved.enc.bytes, privateKey: identity.agreementKey,
+                                info: SignedPayload.roomKeyInfo(roomID: approved.roomID))
+        return try FernetKey(rawRepresentation: raw)
+    }
+}

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdWSClient
 import Logging
 import NIOCore
+import NIOSSL
 import SecureChatCore
 import SecureChatCrypto
 import SecureChatWire
@@ -12,6 +13,13 @@ enum Received: Sendable, Equatable {
     case frame(ServerFrame)
     /// Text that is not a server frame (must never happen).
     case garbage(String)
+}
+
+/// The relay refused a connection before `hello`.
+struct Refused: Error {
+    let error: ErrorFrame
+    /// Whether the relay closed the connection after the error.
+    let closed: Bool
 }
 
 struct PeerError: Error, CustomStringConvertible {
@@ -36,15 +44,17 @@ final class TestPeer: Sendable {
     /// Connects and reads `hello`; with `authenticate`, also signs the challenge and waits for
     /// `authenticated`.
     static func connect(port: Int, name: String, identity: Identity = .generate(), authenticate: Bool = true,
-                        scheme: String = "ws") async throws -> TestPeer {
+                        tls: TLSConfiguration? = nil, helloTimeout: Duration = .seconds(10)) async throws -> TestPeer {
         let inbox = Mailbox<Received>()
         let (stream, outbox) = AsyncStream.makeStream(of: WebSocketOutboundWriter.OutboundFrame.self)
         var logger = Logger(label: "test-peer")
         logger.logLevel = .error
-        let url = "\(scheme)://127.0.0.1:\(port)\(RelayProtocol.webSocketPath)"
+        let url = "\(tls == nil ? "ws" : "wss")://127.0.0.1:\(port)\(RelayProtocol.webSocketPath)"
         let task = Task {
             do {
-                try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 20), logger: logger) { inbound, outbound, _ in
+                try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: 1 << 20, sniHostname: tls == nil ? nil : "localhost"),
+                                                  tlsConfiguration: tls,
+                                                  logger: logger) { inbound, outbound, _ in
                     try await withThrowingTaskGroup(of: Void.self) { group in
                         group.addTask {
                             for try await message in inbound.messages(maxSize: 1 << 22) {
@@ -63,11 +73,21 @@ final class TestPeer: Sendable {
                         group.cancelAll()
                     }
                 }
-            } catch {}
+            } catch {
+                inbox.put(.garbage("connection failed: \(error)"))
+            }
             inbox.close()
         }
-        guard case .frame(.hello(let hello))? = await inbox.take(timeout: .seconds(10)) else {
+        let first = await inbox.take(timeout: helloTimeout)
+        if case .frame(.error(let e))? = first {
+            // Turned away at the door: the error, then the relay closes.
+            let closed = await inbox.take(timeout: .seconds(10)) == nil && inbox.isClosed
             task.cancel()
+            throw Refused(error: e, closed: closed)
+        }
+        guard case .frame(.hello(let hello))? = first else {
+            task.cancel()
+            if case .garbage(let why)? = first { throw PeerError(description: "\(name): \(why)") }
             throw PeerError(description: "\(name): no hello from the relay")
         }
         let peer = TestPeer(name: name, identity: identity, inbox: inbox, outbox: outbox, task: task, hello: hello)
