@@ -160,8 +160,11 @@ final class ChatUI: Sendable {
                 if s.synced { notes.append("not connected: the message goes out once the connection is back") }
             case .notice(let n):
                 switch mode {
-                case .send, .history: break
-                default: out.append(renderer.notice(n))
+                case .send, .history:
+                    // A changed key is never kept quiet, even where events are not part of the output.
+                    if n.kind == .keyChanged { notes.append("!" + ChatRenderer(style: .plain).notice(n).dropFirst("!!! WARNING: ".count)) }
+                default:
+                    out.append(renderer.notice(n))
                 }
             case .problem(let text):
                 notes.append("!" + text)
@@ -177,10 +180,9 @@ final class ChatUI: Sendable {
             case .resumeStateChanged(let r):
                 s.resume = r
                 guard let room = session.roomID else { break }
-                switch mode {
-                case .listen: persist(&s) { try ClientFiles.saveState(r, room: room, identity: $0.setup.identity, position: true) }
-                case .send: persist(&s) { try ClientFiles.saveState(r, room: room, identity: $0.setup.identity, position: false) }
-                default: break
+                // A listener saves as it goes (it ends by interruption); the others save once, at the end.
+                if isListening {
+                    persist(&s) { try ClientFiles.saveState(r, room: room, identity: $0.setup.identity, position: true) }
                 }
             case .connectionLost(let reason, let delay):
                 if s.disconnectedSince == nil { s.disconnectedSince = Clock.now }

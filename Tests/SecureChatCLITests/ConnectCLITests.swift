@@ -280,6 +280,10 @@ import Glibc
         try tty.waitFor("bob (\(try bob.identity.publicIdentity.fingerprint.prefix(9)) ✓) is now verified", plain: true)
         tty.type("/who\r")
         try tty.waitFor("  verified", plain: true)
+        tty.type("/history 1\r")
+        let deadline = Date().addingTimeInterval(20)
+        while tty.screen.components(separatedBy: "alice (you): abcdef").count < 3, Date() < deadline { usleep(20_000) }
+        #expect(tty.screen.components(separatedBy: "alice (you): abcdef").count == 3)
         tty.type("/nonsense\r")
         try tty.waitFor("unknown command /nonsense", plain: true)
         tty.type("/quit\r")
@@ -336,5 +340,63 @@ import Glibc
         // The relay refuses a lifetime over its maximum.
         let long = try alice.run(["room", "create", "--server", relay.url, "--ttl", "60d"])
         #expect(long.status == 1 && long.stderr.contains("ttl_too_long"), "\(long.stderr)")
+    }
+
+    @Test func aChangedKeyIsLoud() throws {
+        let relay = try LiveRelay()
+        let alice = try Person("alice"), bob = try Person("bob")
+        let room = try alice.createRoom(on: relay)
+        #expect(try bob.run(["connect", room.link, "--send", "it's me"]).status == 0)
+        let first = try alice.run(["connect", "--room", room.id, "--history"])
+        #expect(!first.out.contains("WARNING"))
+        let known = try String(contentsOfFile: alice.dir.path + "/data/securechat/known-keys.json", encoding: .utf8)
+        let bobFingerprint = try bob.identity.publicIdentity.fingerprint
+        #expect(known.contains(bobFingerprint))
+
+        // Someone else, also calling themselves bob.
+        let impostor = try Person("bob")
+        #expect(try impostor.run(["connect", room.link, "--send", "it's me, really"]).status == 0)
+        let second = try alice.run(["connect", "--room", room.id, "--history"])
+        let other = try impostor.identity.publicIdentity.fingerprint
+        #expect(second.stderr.contains("securechat: warning: the key of bob changed: it was \(bobFingerprint), it is now \(other)."),
+                "\(second.stderr)")
+        // Where events are part of the output, it is one of them.
+        let plain = try alice.run(["connect", "--room", room.id], stdin: "")
+        #expect(plain.out.contains("!!! WARNING: the key of bob changed: it was \(other), it is now \(bobFingerprint)."), "\(plain.out)")
+        #expect(plain.out.contains("compare safety numbers with /verify bob"))
+    }
+
+    @Test func identityIsOfferedOnATerminalOnly() throws {
+        let relay = try LiveRelay()
+        let alice = try Person("alice")
+        let room = try alice.createRoom(on: relay)
+        let newcomer = try Person("newcomer")
+        let missing = newcomer.dir.path + "/config/securechat/identity.txt"
+        let script = try CLI.run(["connect", room.link, "--send", "hi"],
+                                 env: newcomer.env.merging(["SECURECHAT_IDENTITY": missing]) { $1 }, cwd: newcomer.dir)
+        #expect(script.status == 64)
+        #expect(script.stderr == "securechat: error: no identity at \(missing)\nsecurechat: hint: make one with 'securechat keygen', or pass -i FILE\n")
+        #expect(!FileManager.default.fileExists(atPath: missing))
+
+        let tty = try newcomer.onTerminal("SECURECHAT_IDENTITY=\(missing) $SC connect '\(room.link)' --send hello")
+        try tty.waitFor("Make one now? [Y/n]")
+        tty.type("y\r")
+        #expect(tty.wait() == 0, "\(tty.stdout)")
+        #expect(tty.stdout.contains("Fingerprint: "))
+        #expect(FileManager.default.fileExists(atPath: missing))
+        let history = try alice.run(["connect", "--room", room.id, "--history", "--json"])
+        #expect(Person.lines(history.out).first?["sender"] as? String == "newcomer")
+    }
+
+    @Test func anExpiredRoomEndsTheSession() throws {
+        let relay = try LiveRelay()
+        let alice = try Person("alice")
+        let room = try alice.createRoom(on: relay, ["--ttl", "2s"])
+        let listener = try alice.spawn(["connect", "--room", room.id, "--listen", "--json"])
+        #expect(listener.wait(timeout: 30) == 7, "\(listener.stderr)")
+        #expect(Person.lines(listener.stdout).last?["event"] as? String == "expire")
+        #expect(listener.stderr.contains("securechat: error: room \(room.id) has expired"))
+        let later = try alice.run(["connect", "--room", room.id, "--history"])
+        #expect(later.status == 7)
     }
 }

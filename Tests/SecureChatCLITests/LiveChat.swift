@@ -174,12 +174,11 @@ struct Person {
 
     /// Runs `command` (with `$SC`) under a pseudo-terminal; what is typed comes from `input`.
     func onTerminal(_ command: String) throws -> Running {
-        let quoted = command.replacingOccurrences(of: "'", with: "'\\''")
         var e = env
         e["SC"] = CLI.binary
         e["PATH"] = "/usr/bin:/bin"
         e["TERM"] = "xterm"
-        return try Running("/usr/bin/script", ["-qfec", "stty cols 200; \(quoted)", "/dev/null"], env: e, cwd: dir)
+        return try Running("/usr/bin/script", ["-qfec", "stty cols 200; \(command)", "/dev/null"], env: e, cwd: dir)
     }
 
     /// Makes a room registered on `relay`; returns its invite link and id.
