@@ -113,7 +113,6 @@ public struct Notice: Sendable, Equatable {
         case approved
         /// A rotation that did not include us: new messages are unreadable from here on.
         case rotatedWithoutUs = "rotated_without_us"
-        case reconnected
         case shutdown
     }
 

@@ -72,7 +72,7 @@ extension ChatSession {
     }
 
     /// We were let in: check the approver's signature, open the room key, then join.
-    mutating func approved(_ a: ServerFrame.Approved) -> [Action] {
+    mutating func approved(_ a: ServerFrame.Approved, now: UInt64) -> [Action] {
         guard phase == .knocking, a.roomID == roomID, let roomID else { return [] }
         let payload = SignedPayload.approve(roomID: roomID, joiner: me, enc: a.enc.bytes, ct: a.ct.bytes)
         guard let approver = try? Curve25519.Signing.PublicKey(rawRepresentation: a.approver.bytes),
@@ -85,7 +85,7 @@ extension ChatSession {
         knockID = nil
         phase = .joining
         return [.emit(.roomKeysChanged(verifier.keys)),
-                .emit(.notice(Notice(kind: .approved, by: view(a.approver.bytes), time: 0))),
+                .emit(.notice(Notice(kind: .approved, by: view(a.approver.bytes), time: Int64(now)))),
                 .write(.join(.init(roomID: roomID, afterSeq: lastSeq)))]
     }
 

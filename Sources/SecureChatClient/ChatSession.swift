@@ -188,7 +188,7 @@ public struct ChatSession: Sendable {
         case .rotated(let r): return r.roomID == roomID ? rotated(r) : []
         case .knock(let k): return k.roomID == roomID ? knockNotice(k) : []
         case .knocked(let k): return knocked(k)
-        case .approved(let a): return approved(a)
+        case .approved(let a): return approved(a, now: now)
         case .denied(let d):
             phase = .finished
             return [.finish(.denied(d.reason))]

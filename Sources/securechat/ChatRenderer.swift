@@ -71,7 +71,6 @@ struct ChatRenderer: Sendable {
         case .expire: text = "the room has expired; the relay deleted its history"
         case .approved: text = "you were let in\(by); reading the history"
         case .rotatedWithoutUs: text = "the room key was replaced\(by) without you: you cannot read what follows"
-        case .reconnected: text = "reconnected"
         case .shutdown: text = "the relay is shutting down"
         case .keyChanged:
             let was = n.detail ?? "unknown"

@@ -34,6 +34,8 @@ final class ChatUI: Sendable {
         var inputEnded = false
         var failure: Failure?
         var disconnectedSince: UInt64?
+        /// The connection was lost since the last sync: say so when it is back.
+        var lost = false
     }
 
     let mode: Mode
@@ -110,6 +112,10 @@ final class ChatUI: Sendable {
                 }
             case .synced:
                 s.disconnectedSince = nil
+                if s.lost {
+                    s.lost = false
+                    notes.append("reconnected; nothing was missed")
+                }
                 if !s.synced {
                     s.synced = true
                     switch mode {
@@ -186,6 +192,7 @@ final class ChatUI: Sendable {
                 }
             case .connectionLost(let reason, let delay):
                 if s.disconnectedSince == nil { s.disconnectedSince = Clock.now }
+                s.lost = true
                 notes.append("connection lost (\(reason)); trying again in \(delay.components.seconds) s")
             case .verificationChanged(let m):
                 notes.append("\(renderer.who(m)) is \(m.verified ? "now verified" : "no longer verified")")

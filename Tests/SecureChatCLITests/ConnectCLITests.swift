@@ -162,6 +162,7 @@ import Glibc
         try talker.waitFor("the message goes out once the connection is back", stderr: true)
         try relay.restart()
         try listener.waitFor("\"while the relay was down\"", timeout: 40)
+        try talker.waitFor("reconnected; nothing was missed", stderr: true)
         talker.type("after\n")
         talker.endInput()
         #expect(talker.wait(timeout: 40) == 0, "\(talker.stderr)")
