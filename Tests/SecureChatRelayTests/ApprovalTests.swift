@@ -206,18 +206,31 @@ import Testing
     }
 
     @Test func codesChangeEveryInterval() async throws {
-        try await TestRelay.with({ $0.codeInterval = 0.5 }) { live in
+        try await TestRelay.with({ $0.codeInterval = 1 }) { live in
             let room = TestRoom.make(.approval)
             let owner = try await live.connect("Owner")
             try await owner.create(room)
             let (_, frames) = try await owner.join(room)
             let first = frames.compactMap { f -> ServerFrame.Code? in if case .code(let c) = f { c } else { nil } }.first
-            let next = try await owner.until(timeout: .seconds(5)) { if case .code(let c) = $0 { c } else { nil } }
+            var next = try await owner.until(timeout: .seconds(5)) { if case .code(let c) = $0 { c } else { nil } }
             #expect(next.roomID == room.id && Validation.isJoinCode(next.code))
-            #expect(first != nil && next.expiresAt >= first!.expiresAt)
+            #expect(first != nil && next.expiresAt > first!.expiresAt)
+            // The newest code lets a stranger knock. (On a busy machine the code may change again
+            // between reading and knocking; then the one after it must work.)
             let joiner = try await live.connect("Joiner")
-            let k = try await joiner.knock(code: next.code)
-            #expect(k.roomID == room.id)
+            for attempt in 1...3 {
+                joiner.send(.knock(.init(code: next.code)))
+                let answer = try await joiner.next()
+                if case .knocked(let k) = answer {
+                    #expect(k.roomID == room.id)
+                    return
+                }
+                guard case .error(let e) = answer, e.code == .badCode, attempt < 3 else {
+                    Issue.record("knock with the current code: \(answer)")
+                    return
+                }
+                next = try await owner.until(timeout: .seconds(5)) { if case .code(let c) = $0 { c } else { nil } }
+            }
         }
     }
 

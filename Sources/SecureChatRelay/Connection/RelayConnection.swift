@@ -1,10 +1,11 @@
 import NIOCore
+import NIOWebSocket
 import SecureChatWire
 import Synchronization
 
-/// What a connection's writer task does next, in order.
-enum Outgoing: Sendable {
-    /// A frame already encoded as JSON text.
+/// What the connection's control task does, in order with the frames around it.
+enum ControlItem: Sendable {
+    /// A frame queued behind a replay or a close.
     case frame(ByteBuffer)
     /// Replay a room's history (after, through] from the database, then send `synced`.
     case replay(room: String, after: Int64, through: Int64)
@@ -15,59 +16,173 @@ enum Outgoing: Sendable {
 enum CloseReason: Sendable { case policy, tryAgainLater, goingAway }
 
 /// One WebSocket connection as the rest of the relay sees it: its protocol state (behind a
-/// lock, because other connections' actions change it too), and an outbox that a single writer
-/// task drains in order. The outbox is bounded: a connection that does not read its frames is
-/// closed (`slow_reader`) rather than allowed to hold memory or slow anyone else down.
+/// lock, because other connections' actions change it too) and its outgoing frames.
+///
+/// Frames go straight to the channel's event loop, many per wake-up and one flush per batch,
+/// from whichever thread produced them (the commit loop fans out this way); that is what keeps
+/// fan-out fast. Order is kept by one lock: once a replay or a close is pending, later frames
+/// queue behind it and the connection's control task writes them in turn. Memory is bounded: a
+/// connection whose reader does not keep up is cut off (`slow_reader`) without slowing anyone
+/// else; it can reconnect and resume from the last sequence number it saw.
 final class RelayConnection: Sendable {
     let id: UInt64
     /// The client's IP address (no port): the key of the per-address limits.
     let address: String
     let machine: Mutex<ConnectionStateMachine>
-    let outgoing: AsyncStream<Outgoing>
-    private let continuation: AsyncStream<Outgoing>.Continuation
-    private let channel: (any Channel)?
-    private let dead = Atomic<Bool>(false)
-    /// Messages of this connection queued for the committer (one reader, so one waiter at most).
+    /// Messages of this connection queued for the committer.
     let inFlight = InFlightGate(limit: 256)
+    /// Wakes the control task when `blocked` items are queued.
+    let signals: AsyncStream<Void>
+    private let signal: AsyncStream<Void>.Continuation
+    private let channel: (any Channel)?
+    private let output: Mutex<Output>
+    private let outbox: Int
+    /// Bytes NIO may hold for a connection whose socket is not draining.
+    static let maxBufferedBytes = 8 << 20
+
+    private struct Output: Sendable {
+        /// Frames ready for the event loop.
+        var ready: [ByteBuffer] = []
+        var flushScheduled = false
+        /// A replay or close is in progress: everything queues in `waiting`, in order.
+        var blocked = false
+        var waiting: [ControlItem] = []
+        var dead = false
+    }
 
     init(id: UInt64, address: String, challenge: [UInt8], settings: ConnectionStateMachine.Settings, outbox: Int, channel: (any Channel)?) {
         self.id = id
         self.address = address
         self.machine = Mutex(ConnectionStateMachine(challenge: challenge, settings: settings))
-        (outgoing, continuation) = AsyncStream.makeStream(of: Outgoing.self, bufferingPolicy: .bufferingOldest(outbox))
+        self.outbox = outbox
         self.channel = channel
+        self.output = Mutex(Output())
+        (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     var peer: Peer? { machine.withLock { $0.peer } }
-    var isDead: Bool { dead.load(ordering: .relaxed) }
+    var isDead: Bool { output.withLock { $0.dead } }
 
     func send(_ frame: ServerFrame) { send(encoded: Self.encode(frame)) }
 
-    /// Queues a frame encoded once for many connections (fan-out).
-    func send(encoded: ByteBuffer) { enqueue(.frame(encoded)) }
+    /// Queues a frame (encoded once for many connections when fanning out).
+    func send(encoded: ByteBuffer) {
+        enqueue(.frame(encoded))
+    }
 
+    /// History (after, through] goes out before anything queued after this call.
     func replay(room: String, after: Int64, through: Int64) { enqueue(.replay(room: room, after: after, through: through)) }
 
-    /// Sends `error` (if any) and closes.
+    /// Sends `error` (if any) after what is queued, then closes.
     func close(_ error: ErrorFrame?, code: CloseReason = .policy) {
         machine.withLock { $0.close() }
         enqueue(.close(error, code: code))
-        continuation.finish()
     }
 
-    /// No more frames: the writer drains what is queued and stops.
-    func finish() { continuation.finish() }
+    /// No more control work: the control task ends.
+    func finish() { signal.finish() }
 
-    private func enqueue(_ item: Outgoing) {
-        guard !isDead else { return }
-        if case .dropped = continuation.yield(item) {
-            // The reader fell too far behind. Cut it off without touching anyone else; it can
-            // reconnect and resume from the last sequence number it saw.
-            dead.store(true, ordering: .relaxed)
-            machine.withLock { $0.close() }
-            continuation.finish()
-            channel?.close(promise: nil)
+    private func enqueue(_ item: ControlItem) {
+        enum Next { case nothing, flush, wake, overflow }
+        let next: Next = output.withLock { o in
+            if o.dead { return .nothing }
+            if o.blocked {
+                o.waiting.append(item)
+                return o.waiting.count > outbox ? .overflow : .nothing
+            }
+            switch item {
+            case .frame(let b):
+                o.ready.append(b)
+                if o.ready.count > outbox { return .overflow }
+                if o.flushScheduled { return .nothing }
+                o.flushScheduled = true
+                return .flush
+            case .replay, .close:
+                o.blocked = true
+                o.waiting.append(item)
+                return .wake
+            }
         }
+        switch next {
+        case .nothing: break
+        case .flush: scheduleFlush()
+        case .wake: signal.yield()
+        case .overflow: cutOff()
+        }
+    }
+
+    /// For the control task: a frame written in order, even while blocked.
+    func write(_ frame: ByteBuffer) {
+        let flush: Bool = output.withLock { o in
+            guard !o.dead else { return false }
+            o.ready.append(frame)
+            if o.flushScheduled { return false }
+            o.flushScheduled = true
+            return true
+        }
+        if flush { scheduleFlush() }
+    }
+
+    /// For the control task: the next queued item, or nil, which unblocks the connection.
+    func nextControlItem() -> ControlItem? {
+        output.withLock { o in
+            guard !o.dead, !o.waiting.isEmpty else {
+                o.blocked = false
+                return nil
+            }
+            return o.waiting.removeFirst()
+        }
+    }
+
+    /// Writes everything ready and waits until the event loop has done it.
+    func flushNow() async {
+        guard let channel else { return }
+        try? await channel.eventLoop.submit { self.drain() }.get()
+    }
+
+    /// Waits while more than 1 MiB is buffered for the socket (history replay pacing).
+    func waitUntilDrained() async {
+        guard let channel else { return }
+        await flushNow()
+        while !isDead, channel.isActive, let buffered = try? await channel.getOption(.bufferedWritableBytes).get(), buffered > 1 << 20 {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    private func scheduleFlush() {
+        guard let channel else { return }
+        channel.eventLoop.execute { self.drain() }
+    }
+
+    /// On the event loop: write the batch, flush once, and check that the socket keeps up.
+    private func drain() {
+        guard let channel else { return }
+        let frames = output.withLock { o -> [ByteBuffer] in
+            o.flushScheduled = false
+            defer { o.ready.removeAll(keepingCapacity: true) }
+            return o.ready
+        }
+        guard !frames.isEmpty else { return }
+        for f in frames {
+            channel.write(WebSocketFrame(fin: true, opcode: .text, data: f), promise: nil)
+        }
+        channel.flush()
+        if !channel.isWritable, let buffered = try? channel.syncOptions?.getOption(.bufferedWritableBytes),
+           buffered > Self.maxBufferedBytes {
+            cutOff()
+        }
+    }
+
+    /// The reader fell too far behind: cut it off without touching anyone else.
+    private func cutOff() {
+        let first = output.withLock { o in
+            defer { o.dead = true; o.ready = []; o.waiting = [] }
+            return !o.dead
+        }
+        guard first else { return }
+        machine.withLock { $0.close() }
+        signal.finish()
+        channel?.close(promise: nil)
     }
 
     static func encode(_ frame: ServerFrame) -> ByteBuffer {

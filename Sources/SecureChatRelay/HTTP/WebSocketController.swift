@@ -41,7 +41,7 @@ struct WebSocketController {
         let conn = relay.open(address: address, channel: channel)
         await withTaskGroup(of: Finished.self) { group in
             group.addTask {
-                await write(conn, to: outbound)
+                await control(conn, outbound: outbound)
                 return .writer
             }
             group.addTask {
@@ -100,32 +100,37 @@ struct WebSocketController {
         }
     }
 
-    private func write(_ conn: RelayConnection, to outbound: WebSocketOutboundWriter) async {
+    /// Carries out what must happen in order with the frames around it: history replays (read
+    /// from the database while later frames wait) and closing.
+    private func control(_ conn: RelayConnection, outbound: WebSocketOutboundWriter) async {
         do {
-            for await item in conn.outgoing {
-                switch item {
-                case .frame(let buffer):
-                    try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: buffer)))
-                case .replay(let room, let after, let through):
-                    try await replay(conn, room: room, after: after, through: through, to: outbound)
-                case .close(let error, let reason):
-                    if let error { try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: RelayConnection.encode(.error(error))))) }
-                    let code: WebSocketErrorCode = switch reason {
-                    case .policy: .policyViolation
-                    case .tryAgainLater: .unknown(1013)
-                    case .goingAway: .goingAway
+            for await _ in conn.signals {
+                while let item = conn.nextControlItem() {
+                    switch item {
+                    case .frame(let buffer):
+                        conn.write(buffer)
+                    case .replay(let room, let after, let through):
+                        try await replay(conn, room: room, after: after, through: through)
+                    case .close(let error, let reason):
+                        if let error { conn.write(RelayConnection.encode(.error(error))) }
+                        await conn.flushNow()
+                        let code: WebSocketErrorCode = switch reason {
+                        case .policy: .policyViolation
+                        case .tryAgainLater: .unknown(1013)
+                        case .goingAway: .goingAway
+                        }
+                        try await outbound.close(code, reason: error?.code.rawValue)
+                        return
                     }
-                    try await outbound.close(code, reason: error?.code.rawValue)
-                    return
                 }
             }
         } catch {
-            relay.logger.debug("connection write ended", metadata: ["conn": "\(conn.id)", "error": "\(type(of: error))"])
+            relay.logger.debug("connection control ended", metadata: ["conn": "\(conn.id)", "error": "\(type(of: error))"])
         }
     }
 
     /// History (after, through] from the database in pages, then `synced`.
-    private func replay(_ conn: RelayConnection, room: String, after: Int64, through: Int64, to outbound: WebSocketOutboundWriter) async throws {
+    private func replay(_ conn: RelayConnection, room: String, after: Int64, through: Int64) async throws {
         guard let member = conn.peer?.signingKey else { return }
         var cursor = after
         var sent = 0
@@ -140,13 +145,14 @@ struct WebSocketController {
                     .rotated(.init(roomID: room, seq: seq, by: WireBytes(by), accessKey: accessKey.map { WireBytes($0) }, enc: sealed?.enc,
                                    ct: sealed?.ct, signature: sealed?.signature, time: time))
                 }
-                try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text, data: RelayConnection.encode(frame))))
+                conn.write(RelayConnection.encode(frame))
             }
             sent += page.count
             cursor = last.seq
+            // Let the socket take the page before reading the next one.
+            await conn.waitUntilDrained()
         }
-        try await outbound.write(.custom(WebSocketFrame(fin: true, opcode: .text,
-                                                        data: RelayConnection.encode(.synced(.init(roomID: room, seq: through))))))
+        conn.write(RelayConnection.encode(.synced(.init(roomID: room, seq: through))))
         relay.logger.debug("history replayed", metadata: ["conn": "\(conn.id)", "room": "\(room)", "frames": "\(sent)"])
     }
 }

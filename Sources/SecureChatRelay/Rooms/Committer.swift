@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import SecureChatWire
@@ -6,8 +7,10 @@ import Synchronization
 /// Writes messages and key rotations to the database in arrival order, many per transaction
 /// when they arrive faster than one transaction takes (group commit), and only then
 /// acknowledges and forwards them. One loop does all of it, so sequence numbers, acks and
-/// deliveries are in the same order everywhere.
-final class Committer: Sendable {
+/// deliveries are in the same order everywhere. The loop has a thread of its own: SQLite calls
+/// block, and a message then goes from the socket reader to this thread to the receivers'
+/// event loops with no other hand-offs.
+final class Committer: @unchecked Sendable {
     struct Pending: Sendable {
         let request: CommitRequest
         let connection: RelayConnection
@@ -15,74 +18,68 @@ final class Committer: Sendable {
         let bytes: Int
     }
 
-    private struct State: ~Copyable {
-        var queue: [Pending] = []
-        var waiter: CheckedContinuation<[Pending]?, Never>?
-        var finished = false
-    }
-
     static let maxBatch = 1024
-    private let state = Mutex(State())
+    // `queue` and `finished` are guarded by `condition`.
+    private let condition = NSCondition()
+    private var queue: [Pending] = []
+    private var finished = false
 
     /// Queues a request; false once the committer has finished (the relay is shutting down).
     func submit(_ p: Pending) -> Bool {
-        let (accepted, waiter, batch): (Bool, CheckedContinuation<[Pending]?, Never>?, [Pending]) = state.withLock { s in
-            guard !s.finished else { return (false, nil, []) }
-            s.queue.append(p)
-            guard let w = s.waiter else { return (true, nil, []) }
-            s.waiter = nil
-            return (true, w, Self.takeBatch(&s.queue))
-        }
-        waiter?.resume(returning: batch)
-        return accepted
+        condition.lock()
+        defer { condition.unlock() }
+        guard !finished else { return false }
+        queue.append(p)
+        condition.signal()
+        return true
     }
 
     /// No new requests; the loop commits what is queued and returns.
     func finish() {
-        let waiter = state.withLock { s in
-            s.finished = true
-            let w = s.waiter
-            s.waiter = nil
-            return w
-        }
-        waiter?.resume(returning: nil)
+        condition.lock()
+        finished = true
+        condition.broadcast()
+        condition.unlock()
     }
 
-    private func next() async -> [Pending]? {
-        await withCheckedContinuation { (c: CheckedContinuation<[Pending]?, Never>) in
-            let ready: [Pending]?? = state.withLock { s in
-                if !s.queue.isEmpty { return .some(Self.takeBatch(&s.queue)) }
-                if s.finished { return .some(nil) }
-                s.waiter = c
-                return .none
-            }
-            if let ready { c.resume(returning: ready) }
-        }
-    }
-
-    private static func takeBatch(_ queue: inout [Pending]) -> [Pending] {
-        if queue.count <= maxBatch {
+    /// The next batch, waiting for one; nil once finished and drained.
+    private func next() -> [Pending]? {
+        condition.lock()
+        defer { condition.unlock() }
+        while queue.isEmpty, !finished { condition.wait() }
+        guard !queue.isEmpty else { return nil }
+        if queue.count <= Self.maxBatch {
             defer { queue.removeAll(keepingCapacity: true) }
             return queue
         }
-        let batch = Array(queue.prefix(maxBatch))
-        queue.removeFirst(maxBatch)
+        let batch = Array(queue.prefix(Self.maxBatch))
+        queue.removeFirst(Self.maxBatch)
         return batch
     }
 
-    /// The commit loop; returns after `finish()` once everything queued is committed.
+    /// Runs the commit loop on its own thread; returns after `finish()` once everything queued
+    /// is committed.
     func run(relay: Relay) async {
-        while let batch = await next() {
-            let results: [CommitResult]
-            do {
-                results = try await relay.store.commit(batch.map(\.request))
-            } catch {
-                relay.logger.error("commit failed", metadata: ["error": "\(type(of: error))", "frames": "\(batch.count)"])
-                results = batch.map { .failed(.init(.internalError, "the relay could not store this", roomID: $0.request.room,
-                                                    clientID: $0.clientID)) }
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let thread = Thread {
+                while let batch = self.next() { self.commit(batch, relay: relay) }
+                done.resume()
             }
-            for (p, result) in zip(batch, results) { relay.committed(p, result) }
+            thread.name = "securechat-commit"
+            thread.start()
         }
+    }
+
+    private func commit(_ batch: [Pending], relay: Relay) {
+        let results: [CommitResult]
+        do {
+            results = try relay.store.commit(batch.map(\.request))
+        } catch {
+            relay.logger.error("commit failed", metadata: ["error": "\(type(of: error))", "frames": "\(batch.count)"])
+            results = batch.map { .failed(.init(.internalError, "the relay could not store this", roomID: $0.request.room,
+                                                clientID: $0.clientID)) }
+        }
+        for (p, result) in zip(batch, results) { relay.committed(p, result) }
     }
 }
 

@@ -68,6 +68,7 @@ struct RelayService: Service {
                     group.addTask { await relay.committer.run(relay: relay) }
                     group.addTask { await every(relay.configuration.sweepInterval) { await relay.sweep() } }
                     group.addTask { await every(relay.configuration.codeInterval) { await relay.rotateCodes(now: Relay.now) } }
+                    group.addTask { await every(1) { await relay.checkpoint() } }
                 }
             } onGracefulShutdown: {
                 relay.committer.finish()
@@ -89,6 +90,13 @@ struct RelayService: Service {
 }
 
 extension Relay {
+    /// Moves the WAL into the database file in the background (commits never checkpoint).
+    func checkpoint() async {
+        do { try await store.checkpoint() } catch {
+            logger.warning("checkpoint failed", metadata: ["error": "\(type(of: error))"])
+        }
+    }
+
     /// Expired rooms and knocks, and old rate-limit windows.
     func sweep() async {
         let now = Relay.now

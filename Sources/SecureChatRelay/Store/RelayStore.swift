@@ -59,16 +59,28 @@ enum CommitResult: Sendable, Equatable {
 /// ciphertexts and metadata ever reach it; `secure_delete` overwrites what expiry deletes.
 final class RelayStore: Sendable {
     let pool: DatabasePool
+    /// A connection of its own for WAL checkpoints, so that copying the WAL into the database
+    /// (and its fsync) never happens inside a commit that members are waiting for.
+    private let checkpointer: DatabaseQueue
 
     init(path: String) throws {
         var config = Configuration()
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA secure_delete = ON")
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
         }
         config.busyMode = .timeout(5)
         pool = try DatabasePool(path: path, configuration: config)
         try Self.migrator.migrate(pool)
+        var background = Configuration()
+        background.busyMode = .timeout(5)
+        checkpointer = try DatabaseQueue(path: path, configuration: background)
+    }
+
+    /// Copies committed WAL frames into the database file without blocking writers.
+    func checkpoint() async throws {
+        try await checkpointer.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
     }
 
     /// Schema history; each migration is applied once, in order, and never edited afterwards.
@@ -86,7 +98,6 @@ final class RelayStore: Sendable {
                     created_at INTEGER NOT NULL,
                     expires_at INTEGER NOT NULL,
                     max_members INTEGER NOT NULL,
-                    last_seq INTEGER NOT NULL DEFAULT 0,
                     creator_address TEXT NOT NULL
                 );
                 CREATE INDEX rooms_expiry ON rooms (expires_at);
@@ -128,7 +139,8 @@ final class RelayStore: Sendable {
 
     /// Checkpoints the WAL into the main file (so the file alone holds everything), then closes.
     func close() throws {
-        try pool.writeWithoutTransaction { db in _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try checkpointer.close()
+        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
         try pool.close()
     }
 
@@ -160,8 +172,8 @@ final class RelayStore: Sendable {
                                      limit: .roomsPerAddress, roomID: room.id)
                 }
                 try db.execute(sql: """
-                    INSERT INTO rooms (id, policy, name, owner, access_key, created_at, expires_at, max_members, last_seq, creator_address)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, ?)
+                    INSERT INTO rooms (id, policy, name, owner, access_key, created_at, expires_at, max_members, creator_address)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [room.id, room.policy.rawValue, room.name, Data(room.owner), room.accessKey.map { Data($0) },
                                      room.createdAt, room.expiresAt, room.maxMembers, address])
                 try Self.insertMember(db, room: room.id, owner, now: now)
@@ -178,8 +190,12 @@ final class RelayStore: Sendable {
         try await pool.read { db in try Self.room(db, id) }
     }
 
+    /// The room, with `lastSeq` the highest sequence number in its history (0 when empty).
     static func room(_ db: Database, _ id: String) throws -> RoomRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM rooms WHERE id = ?", arguments: [id]) else { return nil }
+        let statement = try db.cachedStatement(sql: """
+            SELECT *, (SELECT COALESCE(MAX(seq), 0) FROM history WHERE room_id = ?1) AS last_seq FROM rooms WHERE id = ?1
+            """)
+        guard let row = try Row.fetchOne(statement, arguments: [id]) else { return nil }
         return RoomRecord(id: row["id"], policy: RoomPolicy(rawValue: row["policy"]) ?? .approval, name: row["name"],
                           owner: bytes(row["owner"]), accessKey: (row["access_key"] as Data?).map { Array($0) },
                           createdAt: row["created_at"], expiresAt: row["expires_at"], maxMembers: row["max_members"],
@@ -261,43 +277,52 @@ final class RelayStore: Sendable {
     // MARK: History
 
     /// Commits a batch in one transaction, in order. Sequence numbers are per room, without gaps.
-    func commit(_ batch: [CommitRequest]) async throws -> [CommitResult] {
-        try await pool.write { db in
+    /// Synchronous: the commit loop runs on its own thread.
+    func commit(_ batch: [CommitRequest]) throws -> [CommitResult] {
+        try pool.write { db in
             var results = [CommitResult]()
             results.reserveCapacity(batch.count)
-            var rooms = [String: RoomRecord?]()
-            var lastSeq = [String: Int64]()
+            // Per room and batch, one indexed lookup gives expiry and the last sequence number.
+            var rooms = [String: (expiresAt: Int64, lastSeq: Int64)?]()
+            let lookup = try db.cachedStatement(sql: """
+                SELECT expires_at, (SELECT COALESCE(MAX(seq), 0) FROM history WHERE room_id = ?1) FROM rooms WHERE id = ?1
+                """)
             for request in batch {
-                let room: RoomRecord?
-                if let cached = rooms[request.room] { room = cached } else {
-                    room = try Self.room(db, request.room)
-                    rooms[request.room] = room
+                let found: (expiresAt: Int64, lastSeq: Int64)?
+                if let cached = rooms[request.room] { found = cached } else {
+                    found = try Row.fetchOne(lookup, arguments: [request.room]).map { ($0[0], $0[1]) }
+                    rooms[request.room] = found
                 }
-                guard let room else {
+                guard let found else {
                     results.append(.failed(ErrorFrame(.roomNotFound, "no such room", roomID: request.room)))
                     continue
                 }
-                var seq = lastSeq[room.id] ?? room.lastSeq
+                let room = (id: request.room, expiresAt: found.expiresAt)
+                var seq = found.lastSeq
                 switch request {
                 case .send(_, let sender, let clientID, let ciphertext, let time):
                     if time >= room.expiresAt {
                         results.append(.failed(ErrorFrame(.roomExpired, "the room has expired", roomID: room.id, clientID: clientID)))
                         continue
                     }
-                    if let existing = try Int64.fetchOne(db, sql: "SELECT seq FROM history WHERE room_id = ? AND sender = ? AND client_id = ?",
-                                                         arguments: [room.id, Data(sender), clientID]) {
+                    // One statement in the common case: the unique index on (room, sender, client id)
+                    // turns a resend into a no-op, and only then is the original looked up.
+                    let insert = try db.cachedStatement(sql: """
+                        INSERT INTO history (room_id, seq, kind, sender, client_id, ciphertext, time) VALUES (?, ?, 'message', ?, ?, ?, ?)
+                        ON CONFLICT (room_id, sender, client_id) WHERE client_id IS NOT NULL DO NOTHING
+                        """)
+                    try insert.execute(arguments: [room.id, seq + 1, Data(sender), clientID, ciphertext, time])
+                    guard db.changesCount > 0 else {
+                        let find = try db.cachedStatement(sql: "SELECT seq FROM history WHERE room_id = ? AND sender = ? AND client_id = ?")
+                        let existing = try Int64.fetchOne(find, arguments: [room.id, Data(sender), clientID]) ?? 0
                         results.append(.duplicate(seq: existing))
                         continue
                     }
                     seq += 1
-                    try db.execute(sql: """
-                        INSERT INTO history (room_id, seq, kind, sender, client_id, ciphertext, time) VALUES (?, ?, 'message', ?, ?, ?, ?)
-                        """, arguments: [room.id, seq, Data(sender), clientID, ciphertext, time])
                 case .rotate(_, let by, let frame, let time):
                     let members = Set(try Data.fetchAll(db, sql: "SELECT signing_key FROM members WHERE room_id = ?",
                                                         arguments: [room.id]).map { Array($0) })
-                    if let stranger = frame.sealedKeys.first(where: { !members.contains($0.member.bytes) }) {
-                        _ = stranger
+                    if frame.sealedKeys.contains(where: { !members.contains($0.member.bytes) }) {
                         results.append(.failed(ErrorFrame(.notMember, "a sealed key is addressed to someone who is not a member",
                                                           roomID: room.id)))
                         continue
@@ -315,11 +340,8 @@ final class RelayStore: Sendable {
                         try db.execute(sql: "UPDATE rooms SET access_key = ? WHERE id = ?", arguments: [Data(key.bytes), room.id])
                     }
                 }
-                lastSeq[room.id] = seq
+                rooms[room.id] = (found.expiresAt, seq)
                 results.append(.committed(seq: seq))
-            }
-            for (room, seq) in lastSeq {
-                try db.execute(sql: "UPDATE rooms SET last_seq = ? WHERE id = ?", arguments: [seq, room])
             }
             return results
         }
