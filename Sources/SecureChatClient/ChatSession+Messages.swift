@@ -89,7 +89,9 @@ extension ChatSession {
         let by = view(r.by.bytes)
         let quiet = history && !config.showHistory
         guard let enc = r.enc, let ct = r.ct, let signature = r.signature else {
-            return quiet ? [] : [.emit(.notice(Notice(kind: .rotatedWithoutUs, by: by, time: r.time)))]
+            // In the history this is most likely a rotation from before we were a member; live,
+            // it means the others now use a key we were not given.
+            return quiet ? [] : [.emit(.notice(Notice(kind: history ? .rotate : .rotatedWithoutUs, by: by, time: r.time)))]
         }
         let payload = SignedPayload.rotateKey(roomID: roomID, member: me, enc: enc.bytes, ct: ct.bytes)
         guard let signer = try? Curve25519.Signing.PublicKey(rawRepresentation: r.by.bytes),

@@ -212,6 +212,13 @@ import SecureChatWire
         #expect(out.rejected.map(\.verdict.label) == ["undecryptable"])
     }
 
+    @Test func aRotationFromBeforeWeJoinedIsNoAlarm() {
+        var s = Script(People.carol, name: "carol")
+        s.joinOpenRoom(history: [.rotated(.init(roomID: Relay.room, seq: 1, by: People.alice.wire, accessKey: nil, enc: nil, ct: nil,
+                                                signature: nil, time: 6))])
+        #expect(s.actions.notices.map(\.kind) == [.rotate])
+    }
+
     @Test func onlyTheOwnerRemoves() {
         var s = Script()
         s.joinOpenRoom(role: .member)
