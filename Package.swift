@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         // The relay: HTTP and WebSocket server, embedded SQLite store, structured logs.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        // Also the client's WebSocket (HummingbirdWSClient).
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -58,11 +59,20 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]),
+        // The chat client: the session state machine (no sockets) and the WebSocket driver that
+        // feeds it, with reconnect, resume and resend. No printing: the executable renders.
+        .target(
+            name: "SecureChatClient",
+            dependencies: [
+                "SecureChatCore", "SecureChatWire", "SecureChatCrypto",
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // The executable: the only module that parses arguments, prints or exits.
         .executableTarget(
             name: "securechat",
             dependencies: [
-                "SecureChatCore", "SecureChatCrypto", "SecureChatQR", "SecureChatRelay",
+                "SecureChatCore", "SecureChatCrypto", "SecureChatQR", "SecureChatRelay", "SecureChatClient", "SecureChatWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -72,6 +82,7 @@ let package = Package(
         .testTarget(name: "SecureChatCoreTests", dependencies: ["SecureChatCore", "SecureChatCrypto", "TestSupport"]),
         .testTarget(name: "SecureChatQRTests", dependencies: ["SecureChatQR", "CPNG"], exclude: ["Golden"]),
         .testTarget(name: "SecureChatWireTests", dependencies: ["SecureChatWire", "SecureChatCrypto"]),
+        .testTarget(name: "SecureChatClientTests", dependencies: ["SecureChatClient", "SecureChatCore", "SecureChatWire", "SecureChatCrypto"]),
         // Live relays on port 0 with real WebSocket clients; the state machines without sockets.
         .testTarget(
             name: "SecureChatRelayTests",
@@ -86,7 +97,15 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         // Runs the built binary, as a user or a script would.
-        .testTarget(name: "SecureChatCLITests", dependencies: ["TestSupport", "SecureChatCore", "SecureChatCrypto"], exclude: ["Golden"]),
+        .testTarget(
+            name: "SecureChatCLITests",
+            dependencies: [
+                "TestSupport", "SecureChatCore", "SecureChatCrypto", "SecureChatWire",
+                // A raw protocol client, to forge and replay what the securechat client never sends.
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["Golden"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -173,13 +173,13 @@ _securechat() {
     unset 'unparsed_words[0]'
     unparsed_words=("${unparsed_words[@]}")
     case "${subcommand}" in
-    keygen|room|invite-qr|encrypt|decrypt|inspect|serve|help)
+    keygen|room|invite-qr|encrypt|decrypt|inspect|serve|connect|help)
         # Offer subcommand argument completions
         "_securechat_${subcommand}"
         ;;
     *)
         # Offer subcommand completions
-        COMPREPLY+=($(compgen -W 'keygen room invite-qr encrypt decrypt inspect serve help' -- "${cur}"))
+        COMPREPLY+=($(compgen -W 'keygen room invite-qr encrypt decrypt inspect serve connect help' -- "${cur}"))
         ;;
     esac
 }
@@ -237,7 +237,7 @@ _securechat_room_create() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--policy --ttl --max-members --server --output -o)
+    non_repeating_options=(--policy --ttl --max-members --server -i --identity --output -o)
     __securechat_offer_flags_options 1
 
     # Offer option value completions
@@ -253,6 +253,10 @@ _securechat_room_create() {
         return
         ;;
     '--server')
+        return
+        ;;
+    '-i'|'--identity')
+        __securechat_add_completions -f
         return
         ;;
     '--output'|'-o')
@@ -527,6 +531,50 @@ _securechat_serve() {
         return
         ;;
     '--log-level')
+        return
+        ;;
+    esac
+}
+
+_securechat_connect() {
+    repeating_flags=()
+    non_repeating_flags=(--listen --history --json --version -h --help)
+    repeating_options=(--send)
+    non_repeating_options=(--room --code --server -i --identity --name --send-file --count --note --timeout)
+    __securechat_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--room')
+        return
+        ;;
+    '--code')
+        return
+        ;;
+    '--server')
+        return
+        ;;
+    '-i'|'--identity')
+        __securechat_add_completions -f
+        return
+        ;;
+    '--name')
+        return
+        ;;
+    '--send')
+        return
+        ;;
+    '--send-file')
+        __securechat_add_completions -f
+        return
+        ;;
+    '--count')
+        return
+        ;;
+    '--note')
+        return
+        ;;
+    '--timeout')
         return
         ;;
     esac

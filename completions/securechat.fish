@@ -28,7 +28,7 @@ function __securechat_parse_tokens -S
             __securechat_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'create'
-                __securechat_parse_subcommand 1 'policy=' 'ttl=' 'max-members=' 'server=' 'o/output=' 'json' 'version' 'h/help'
+                __securechat_parse_subcommand 1 'policy=' 'ttl=' 'max-members=' 'server=' 'i/identity=' 'o/output=' 'json' 'version' 'h/help'
             case 'list'
                 __securechat_parse_subcommand 0 'json' 'version' 'h/help'
             case 'show'
@@ -46,6 +46,8 @@ function __securechat_parse_tokens -S
             __securechat_parse_subcommand 1 'json' 'version' 'h/help'
         case 'serve'
             __securechat_parse_subcommand 0 'host=' 'port=' 'db=' 'tls-cert=' 'tls-key=' 'max-frame=' 'max-members=' 'rate=' 'burst=' 'rooms-per-address=' 'connections-per-address=' 'knocks-per-minute=' 'code-attempts=' 'code-interval=' 'knock-timeout=' 'default-ttl=' 'max-ttl=' 'log-level=' 'json' 'version' 'h/help'
+        case 'connect'
+            __securechat_parse_subcommand 1 'room=' 'code=' 'server=' 'i/identity=' 'name=' 'send=+' 'send-file=' 'listen' 'history' 'count=' 'note=' 'timeout=' 'json' 'version' 'h/help'
         case 'help'
             __securechat_parse_subcommand -r 1 'version'
         end
@@ -110,6 +112,7 @@ complete -c 'securechat' -n '__securechat_should_offer_completions_for_positiona
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat" -eq 1' -fa 'decrypt' -d 'Decrypt Fernet tokens or an age file; the kind of input is detected.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat" -eq 1' -fa 'inspect' -d 'Say what an input is without decrypting it.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat" -eq 1' -fa 'serve' -d 'Run a relay that stores and forwards ciphertext for end-to-end encrypted rooms.'
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat" -eq 1' -fa 'connect' -d 'Chat in a room: interactively on a terminal, or scripted.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat" -eq 1' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat keygen" o output' -l 'output' -s 'o' -d 'Write the identity (or key) to FILE; \'-\' for standard output.' -rF
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat keygen" y' -s 'y' -d 'Print the public identity of the identity file FILE (\'-\' for stdin).' -rF
@@ -129,7 +132,8 @@ complete -c 'securechat' -n '__securechat_should_offer_completions_for_positiona
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat room create" policy' -l 'policy' -d 'Who may join: open (the link carries the key) or approval (members let joiners in).' -rfka 'open approval'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat room create" ttl' -l 'ttl' -d 'How long the room lives (e.g. 90m, 2h, 7d).' -rfka ''
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat room create" max-members' -l 'max-members' -d 'The most members the room admits.' -rfka ''
-complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat room create" server' -l 'server' -d 'The relay\'s address, put in the link.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat room create" server' -l 'server' -d 'Register the room on this relay and put its address in the link.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat room create" i identity' -s 'i' -l 'identity' -d 'The owner\'s identity file for --server (default: $SECURECHAT_IDENTITY or ~/.config/securechat/identity.txt).' -rF
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat room create" o output' -l 'output' -s 'o' -d 'Write the room file to FILE instead of the rooms directory (never over an existing file).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat room create" json' -l 'json' -d 'Print a JSON object instead of the link.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat room create" version' -l 'version' -d 'Show the version.'
@@ -209,4 +213,19 @@ complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" json' -l 'json' -d 'Print the address as one JSON object instead of text.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" version' -l 'version' -d 'Show the version.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" h help' -s 'h' -l 'help' -d 'Show help information.'
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" room' -l 'room' -d 'Join room ID (see \'securechat room list\') or the room FILE.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" code' -l 'code' -d 'Knock on an approval room with its current 6-digit join code (needs --server).' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" server' -l 'server' -d 'The relay\'s address for --code (http(s)://HOST:PORT).' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" i identity' -s 'i' -l 'identity' -d 'The identity file (default: $SECURECHAT_IDENTITY or ~/.config/securechat/identity.txt).' -rF
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" name' -l 'name' -d 'The name others see (default: $SECURECHAT_NAME or your login name).' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect"' -l 'send' -d 'Send TEXT, wait for the relay\'s acknowledgement, exit (repeatable).' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" send-file' -l 'send-file' -d 'Send the text in FILE (\'-\' for standard input) as one message, then exit.' -rF
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" listen' -l 'listen' -d 'Print messages as they arrive, until interrupted or --count.'
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" history' -l 'history' -d 'Print the room\'s history and exit.'
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" count' -l 'count' -d 'With --listen, exit after N messages; with --history, print the last N.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" note' -l 'note' -d 'Said to the members with a knock.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" timeout' -l 'timeout' -d 'Give up after this long without a connection to the relay (default: 60s for --send and --history, never otherwise).' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" json' -l 'json' -d 'One JSON object per line instead of text.'
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" version' -l 'version' -d 'Show the version.'
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat help" version' -l 'version' -d 'Show the version.'

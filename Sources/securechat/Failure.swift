@@ -13,6 +13,12 @@ enum ExitStatus: Int32 {
     case authentication = 3
     /// A token is older than `--ttl` or dated too far in the future.
     case expired = 4
+    /// `connect`: the relay cannot be reached, or not again within `--timeout`.
+    case unreachable = 5
+    /// `connect`: not let into the room (knock denied or unanswered, removed, a stale open-room key).
+    case notAdmitted = 6
+    /// `connect`: the room is gone (expired, deleted, unknown to the relay) or the join code matches none.
+    case roomGone = 7
     /// The output was closed before everything was written (like a SIGPIPE death, 128 + 13).
     case outputClosed = 141
     /// Command-line usage errors, from the argument parser.

@@ -1,8 +1,9 @@
 import ArgumentParser
+import SecureChatClient
 import SecureChatCore
 
 extension RoomCommand {
-    struct RoomCreate: ParsableCommand {
+    struct RoomCreate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "create",
             abstract: "Make a room and print its invite link.",
@@ -13,8 +14,11 @@ extension RoomCommand {
                 join and read. An approval room's link carries no key: joiners knock and a \
                 member lets them in.
 
-                --server puts the relay's address in the link; it does not yet register the \
-                room on that relay.
+                With --server, the room is registered on that relay (which must be running) \
+                before the room file is written: the identity (-i, or the default one) \
+                becomes its owner, and an open room registers the access key derived from \
+                its room key, never the key itself. The relay's expiry time is kept. Without \
+                --server, the link names a relay on this machine and nothing is registered.
 
                 With --json the output is one JSON object on one line: id, name, policy, \
                 created, expires, max_members, server, invite and file.
@@ -32,8 +36,13 @@ extension RoomCommand {
         @Option(help: ArgumentHelp("The most members the room admits.", valueName: "n"))
         var maxMembers = Room.defaultMemberLimit
 
-        @Option(help: ArgumentHelp("The relay's address, put in the link.", valueName: "url"))
-        var server = ServerAddress.local.description
+        @Option(help: ArgumentHelp("Register the room on this relay and put its address in the link.", valueName: "url"))
+        var server: String?
+
+        @Option(name: [.customShort("i"), .customLong("identity")], help: ArgumentHelp(
+            "The owner's identity file for --server (default: $SECURECHAT_IDENTITY or ~/.config/securechat/identity.txt).",
+            valueName: "file"), completion: .file())
+        var identity: String?
 
         @Option(name: .shortAndLong, help: ArgumentHelp(
             "Write the room file to FILE instead of the rooms directory (never over an existing file).", valueName: "file"),
@@ -54,19 +63,39 @@ extension RoomCommand {
                 throw ValidationError("--max-members must be from \(Room.memberLimitRange.lowerBound) to \(Room.memberLimitRange.upperBound)")
             }
             if let problem = Room.nameProblem(name) { throw ValidationError("invalid room name: \(problem)") }
-            do { _ = try ServerAddress(parsing: server) } catch {
-                throw ValidationError("invalid --server '\(server)': \(error.reason)")
+            if let server {
+                do { _ = try ServerAddress(parsing: server) } catch {
+                    throw ValidationError("invalid --server '\(server)': \(error.reason)")
+                }
             }
+            if identity != nil, server == nil { throw ValidationError("-i names the owner for --server; without --server nothing is registered") }
             if output == "-" {
                 throw ValidationError("a room file holds the room key and is not written to standard output; give -o FILE")
             }
         }
 
-        func run() throws {
-            let room = Room.create(name: name, policy: policy, lifetime: DurationText.seconds(ttl)!,
-                                   memberLimit: maxMembers, server: try ServerAddress(parsing: server), now: Clock.now)
+        func run() async throws {
+            let address = try server.map { try ServerAddress(parsing: $0) } ?? .local
+            var room = Room.create(name: name, policy: policy, lifetime: DurationText.seconds(ttl)!,
+                                   memberLimit: maxMembers, server: address, now: Clock.now)
+            if server != nil { try await register(&room) }
             let file = try RoomStore.save(room, to: output)
             try writeStandardOutput(json ? RoomSummary(room, file: file, invite: true).jsonLine : room.invite.text + "\n")
+        }
+
+        /// Registers the room on its relay, owned by our identity; keeps the relay's expiry.
+        func register(_ room: inout Room) async throws {
+            let owner = try ConnectSetup.loadIdentity(identity)
+            let name = try ConnectSetup.displayName(nil, identity: owner)
+            do {
+                let created = try await RoomRegistration.register(room, identity: owner, name: name)
+                room.expires = UInt64(max(Int64(room.created), created.expiresAt))
+            } catch .unreachable(let why) {
+                throw Failure("cannot reach the relay at \(room.server): \(why)", hint: "is 'securechat serve' running there?",
+                              status: .unreachable)
+            } catch .refused(let e) {
+                throw Failure("the relay refused to register the room: \(TerminalText.sanitize(e.message)) (\(e.code.rawValue))")
+            }
         }
     }
 }

@@ -16,7 +16,7 @@ struct SecureChat: AsyncParsableCommand {
             See 'securechat help <command>' and the securechat(1) manual.
             """,
         version: version,
-        subcommands: [Keygen.self, RoomCommand.self, InviteQR.self, Encrypt.self, Decrypt.self, Inspect.self, Serve.self])
+        subcommands: [Keygen.self, RoomCommand.self, InviteQR.self, Encrypt.self, Decrypt.self, Inspect.self, Serve.self, Connect.self])
 
     /// Every command's errors end here, rendered once (see `Diagnostics`).
     static func main() async {

@@ -130,7 +130,7 @@ import Testing
         try await TestRelay.with { live in
             let room = TestRoom.make(.approval)
             let owner = try await live.connect("Owner")
-            try await owner.create(room, ttl: 1, secrets: live.secrets)
+            try await owner.create(room, ttl: 3, secrets: live.secrets)
             try await owner.join(room)
             owner.say("short-lived", in: room, clientID: "s", secrets: live.secrets)
             _ = try await owner.ack("s")

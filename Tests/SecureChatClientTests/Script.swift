@@ -1,0 +1,125 @@
+import SecureChatCore
+import SecureChatCrypto
+import SecureChatWire
+@testable import SecureChatClient
+
+/// Fixed people and a scripted relay: the frames a relay would send, built by hand, so that the
+/// session's answers can be checked without a socket.
+enum People {
+    static func identity(_ byte: UInt8) -> Identity {
+        Identity(agreementKey: try! Curve25519.KeyAgreement.PrivateKey(rawRepresentation: [UInt8](repeating: byte, count: 32)))
+    }
+
+    static let alice = identity(1)
+    static let bob = identity(2)
+    static let carol = identity(3)
+    static let mallory = identity(4)
+}
+
+extension Identity {
+    var key: [UInt8] { signingKey.publicKey.rawRepresentation }
+    var wire: WireBytes { WireBytes(key) }
+    var agreementWire: WireBytes { WireBytes(agreementKey.publicKey.rawRepresentation) }
+}
+
+enum Relay {
+    static let room = "AAAAAAAAAAAAAAAAAAAAAA"
+    static let key = try! FernetKey(encoded: "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=")
+    static let challenge = [UInt8](repeating: 7, count: 32)
+    static let now: UInt64 = 1_700_000_000
+
+    static let limits = ServerFrame.Limits(frameBytes: 65536, membersPerRoom: 50, messagesPerSecond: 20, burst: 40, roomsPerAddress: 20,
+                                           connectionsPerAddress: 64, knocksPerMinute: 10, wrongCodes: 5, defaultTTLSeconds: 86400,
+                                           maxTTLSeconds: 30 * 86400, knockTimeoutSeconds: 600, codeIntervalSeconds: 300)
+
+    static func hello(frameBytes: Int = 65536) -> ServerFrame {
+        var l = limits
+        l.frameBytes = frameBytes
+        return .hello(.init(relay: "relay-1", challenge: WireBytes(challenge), limits: l))
+    }
+
+    static func joined(role: MemberRole = .member, policy: RoomPolicy = .open, lastSeq: Int64 = 0) -> ServerFrame {
+        .joined(.init(roomID: room, role: role, policy: policy, name: "team", expiresAt: 1_700_086_400, maxMembers: 50, lastSeq: lastSeq))
+    }
+
+    static func roster(_ members: [(Identity, String, MemberRole)]) -> ServerFrame {
+        .roster(.init(roomID: room, members: members.map {
+            .init(member: $0.0.wire, agreementKey: $0.0.agreementWire, name: $0.1, role: $0.2, online: true)
+        }))
+    }
+
+    static func token(_ from: Identity, counter: UInt64, text: String, key: FernetKey = key, room: String = room) -> String {
+        try! Envelope(sender: from.key, roomID: room, counter: counter, time: now, body: Array(text.utf8))
+            .seal(signingKey: from.signingKey, fernet: Fernet(key: key), now: now)
+    }
+
+    static func message(_ seq: Int64, from: Identity, counter: UInt64, text: String, key: FernetKey = key,
+                        relayedAs: Identity? = nil, clientID: String = "c") -> ServerFrame {
+        .message(.init(roomID: room, seq: seq, sender: (relayedAs ?? from).wire, clientID: clientID,
+                       ciphertext: token(from, counter: counter, text: text, key: key), time: Int64(now)))
+    }
+
+    static func raw(_ seq: Int64, sender: Identity, ciphertext: String, clientID: String = "c") -> ServerFrame {
+        .message(.init(roomID: room, seq: seq, sender: sender.wire, clientID: clientID, ciphertext: ciphertext, time: Int64(now)))
+    }
+
+    static func synced(_ seq: Int64) -> ServerFrame { .synced(.init(roomID: room, seq: seq)) }
+}
+
+/// A session under test and everything it has done so far.
+struct Script {
+    var session: ChatSession
+    var actions: [ChatSession.Action] = []
+
+    init(_ identity: Identity = People.alice, name: String = "alice", target: ChatSession.Target = .room(Relay.room, policy: .open),
+         keys: [FernetKey] = [Relay.key], afterSeq: Int64 = 0, showHistory: Bool = true, resume: ResumeState = ResumeState(),
+         knownKeys: KnownKeys = KnownKeys()) {
+        session = ChatSession(.init(identity: identity, name: name, target: target, keys: keys, resume: resume, afterSeq: afterSeq,
+                                    showHistory: showHistory, knownKeys: knownKeys))
+    }
+
+    @discardableResult
+    mutating func open() -> [ChatSession.Action] { record(session.connectionOpened()) }
+
+    @discardableResult
+    mutating func feed(_ frames: ServerFrame...) -> [ChatSession.Action] {
+        var out = [ChatSession.Action]()
+        for f in frames { out += record(session.receive(f, now: Relay.now)) }
+        return out
+    }
+
+    @discardableResult
+    mutating func record(_ a: [ChatSession.Action]) -> [ChatSession.Action] {
+        actions += a
+        return a
+    }
+
+    /// Connects, authenticates and joins an open room with the given history, up to live.
+    mutating func joinOpenRoom(role: MemberRole = .member, roster: [(Identity, String, MemberRole)]? = nil,
+                               history: [ServerFrame] = []) {
+        open()
+        feed(Relay.hello(), .authenticated(.init(signingKey: People.alice.wire)),
+             Relay.joined(role: role, lastSeq: Int64(history.count)),
+             Relay.roster(roster ?? [(People.alice, "alice", role), (People.bob, "bob", .member)]))
+        for h in history { feed(h) }
+        feed(Relay.synced(Int64(history.count)))
+    }
+}
+
+extension Array where Element == ChatSession.Action {
+    var writes: [ClientFrame] { compactMap { if case .write(let f) = $0 { f } else { nil } } }
+    var events: [ChatEvent] { compactMap { if case .emit(let e) = $0 { e } else { nil } } }
+    var finish: ChatOutcome? { compactMap { if case .finish(let o) = $0 { o } else { nil } }.first }
+
+    var messages: [ChatMessage] { events.compactMap { if case .message(let m) = $0 { m } else { nil } } }
+    var rejected: [RejectedMessage] { events.compactMap { if case .rejected(let r) = $0 { r } else { nil } } }
+    var notices: [Notice] { events.compactMap { if case .notice(let n) = $0 { n } else { nil } } }
+    var problems: [String] { events.compactMap { if case .problem(let p) = $0 { p } else { nil } } }
+    var sends: [ClientFrame.Send] { writes.compactMap { if case .send(let s) = $0 { s } else { nil } } }
+    var sent: [ChatMessage] { events.compactMap { if case .sent(let m, _) = $0 { m } else { nil } } }
+}
+
+/// Opens a token the session wrote, as a member holding `keys` would.
+func openEnvelope(_ token: String, keys: [FernetKey] = [Relay.key]) throws -> Envelope {
+    try Envelope.open(try Fernet(keys: keys).decrypt(token, now: 0))
+}
