@@ -25,6 +25,7 @@ import TestSupport
         #expect(r.out.contains("the plan"))
         #expect(r.out.contains("invite-alice.png"))
         #expect(r.out.contains("decrypt exited with 3"))
+        #expect(r.out.contains("hello from alice"))
         #expect(r.out.components(separatedBy: "### block").count == blocks.count + 1)
     }
 }
