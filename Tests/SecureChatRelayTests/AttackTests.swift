@@ -204,6 +204,19 @@ import Testing
         }
     }
 
+    @Test func aConnectionThatNeverAuthenticatesIsClosed() async throws {
+        try await TestRelay.with({ $0.authTimeout = 0.5 }) { live in
+            let silent = try await live.connect("Silent", authenticate: false)
+            let talker = try await live.connect("Talker")
+            let e = try await silent.error(timeout: .seconds(5))
+            #expect(e.code == .authTimeout)
+            try await silent.expectClosed()
+            try await Task.sleep(for: .milliseconds(600))
+            talker.send(.ping(.init()))
+            #expect(try await talker.next() == .pong(.init()))
+        }
+    }
+
     @Test func theSecretScanFindsWhatItLooksFor() throws {
         // The harness's final check must be able to fail: a secret in the logs is reported.
         let logs = LogCapture()
