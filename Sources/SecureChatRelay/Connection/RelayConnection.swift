@@ -79,6 +79,33 @@ final class RelayConnection: Sendable {
         enqueue(.frame(encoded))
     }
 
+    /// Queues a frame for fan-out; true when the caller must run `drain()` on `eventLoop`
+    /// (it can then drain many connections of one event loop with one hop).
+    func sendDeferred(encoded: ByteBuffer) -> Bool {
+        enum Next { case nothing, drain, overflow }
+        let next: Next = output.withLock { o in
+            if o.dead { return .nothing }
+            if o.blocked {
+                o.waiting.append(.frame(encoded))
+                return o.waiting.count > outbox ? .overflow : .nothing
+            }
+            o.ready.append(encoded)
+            if o.ready.count > outbox { return .overflow }
+            if o.flushScheduled { return .nothing }
+            o.flushScheduled = true
+            return .drain
+        }
+        switch next {
+        case .nothing: return false
+        case .drain: return channel != nil
+        case .overflow:
+            cutOff()
+            return false
+        }
+    }
+
+    var eventLoop: (any EventLoop)? { channel?.eventLoop }
+
     /// History (after, through] goes out before anything queued after this call.
     func replay(room: String, after: Int64, through: Int64) { enqueue(.replay(room: room, after: after, through: through)) }
 
@@ -168,7 +195,7 @@ final class RelayConnection: Sendable {
     }
 
     /// On the event loop: write the batch, flush once, and check that the socket keeps up.
-    private func drain() {
+    func drain() {
         guard let channel else { return }
         let frames = output.withLock { o -> [ByteBuffer] in
             o.flushScheduled = false
