@@ -76,6 +76,20 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
+        // bench/: a load generator that speaks the relay protocol (fan-out throughput and latency,
+        // idle connections); bench/relay.sh runs it against `securechat serve`.
+        .executableTarget(
+            name: "relay-load",
+            dependencies: [
+                "SecureChatWire", "SecureChatCrypto", "SecureChatCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+            ],
+            path: "bench/relay-load"),
+
         // Shared by the test targets: where the vectors are, hex, Wycheproof's layout.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SecureChatCryptoTests", dependencies: ["SecureChatCrypto", "TestSupport"]),

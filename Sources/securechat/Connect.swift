@@ -46,7 +46,7 @@ struct Connect: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("An invite link (http(s)://HOST/join/ROOM_ID#v=1…).", valueName: "link"))
     var link: String?
 
-    @Option(help: ArgumentHelp("Join room ID (see 'securechat room list') or the room FILE.", valueName: "id|file"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Join room ID (see 'securechat room list') or the room FILE.", valueName: "id|file"))
     var room: String?
 
     @Option(help: ArgumentHelp("Knock on an approval room with its current 6-digit join code (needs --server).", valueName: "code"))

@@ -41,7 +41,7 @@ struct InviteQR: ParsableCommand {
     @Argument(help: ArgumentHelp("The invite link ('-' or none: standard input).", valueName: "link"))
     var link: String?
 
-    @Option(help: ArgumentHelp("Draw the invite of room ID or room FILE.", valueName: "id|file"), completion: .custom(RoomStore.completeIDs))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Draw the invite of room ID or room FILE.", valueName: "id|file"), completion: .custom(RoomStore.completeIDs))
     var room: String?
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to FILE ('-' for standard output).", valueName: "file"),

@@ -18,7 +18,7 @@ struct KeyOptions: ParsableArguments {
         "Read the room key(s) from file descriptor N (e.g. 3 with '3<room.key').", valueName: "n"))
     var keyFD: Int32?
 
-    @Option(name: .customLong("room"), help: ArgumentHelp(
+    @Option(name: .customLong("room"), parsing: .unconditional, help: ArgumentHelp(
         "Use the key(s) of room ID (see 'securechat room list') or of a room FILE.", valueName: "id|file"),
         completion: .custom(RoomStore.completeIDs))
     var room: String?

@@ -104,3 +104,12 @@ import TestSupport
         #expect(r.stderr.hasPrefix("securechat: error: --work-factor must be between 1 and 22 for identity files\n"))
     }
 }
+
+/// Room ids are base64url, so one in 64 begins with '-': `--room` still takes it as its value.
+@Suite struct DashRoomIDTests {
+    @Test func roomOptionTakesADashID() throws {
+        let r = try CLI.run(["encrypt", "--room", "-AAAAAAAAAAAAAAAAAAAAA"], stdin: [1])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("securechat: error: no room -AAAAAAAAAAAAAAAAAAAAA"), "\(r.stderr)")
+    }
+}

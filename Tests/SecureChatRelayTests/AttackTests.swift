@@ -139,7 +139,9 @@ import Testing
                 default: break
                 }
             }
-            #expect(acked >= 40 && acked < 120 && limited > 150)
+            // The burst (40, less what auth and join already spent) passes, then the bucket holds;
+            // how much refills while 300 frames arrive depends on the machine's speed.
+            #expect(acked >= 30 && acked < 200 && limited > 100, "acked \(acked), limited \(limited)")
             // Ada talks normally meanwhile, and Bob hears her.
             ada.say("unaffected", in: room, clientID: "ada-1")
             _ = try await ada.ack("ada-1")
@@ -201,6 +203,19 @@ import Testing
             c.send(.join(.init(roomID: room.id, proof: c.proof(for: room))))
             let e = try await c.error()
             #expect(e.code == .roomFull && e.limit == .membersPerRoom)
+        }
+    }
+
+    @Test func aConnectionThatNeverAuthenticatesIsClosed() async throws {
+        try await TestRelay.with({ $0.authTimeout = 0.5 }) { live in
+            let silent = try await live.connect("Silent", authenticate: false)
+            let talker = try await live.connect("Talker")
+            let e = try await silent.error(timeout: .seconds(5))
+            #expect(e.code == .authTimeout)
+            try await silent.expectClosed()
+            try await Task.sleep(for: .milliseconds(600))
+            talker.send(.ping(.init()))
+            #expect(try await talker.next() == .pong(.init()))
         }
     }
 

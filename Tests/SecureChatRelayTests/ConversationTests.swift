@@ -44,6 +44,20 @@ import Testing
         }
     }
 
+    @Test func keepAlivePingsLeaveTheConversationAlone() async throws {
+        try await TestRelay.with({ $0.pingInterval = 0.1 }) { live in
+            let room = TestRoom.make()
+            let ada = try await live.connect("Ada"), bob = try await live.connect("Bob")
+            try await ada.create(room)
+            try await ada.join(room)
+            try await bob.join(room)
+            try await Task.sleep(for: .milliseconds(500))  // several pings, answered by the clients
+            ada.say("still talking", in: room, secrets: live.secrets)
+            #expect(try await bob.hear(in: room).text == "still talking")
+            #expect(live.relay.connectionCount == 2)
+        }
+    }
+
     @Test func resendingAClientIDIsIdempotent() async throws {
         try await TestRelay.with { live in
             let room = TestRoom.make()

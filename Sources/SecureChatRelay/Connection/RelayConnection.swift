@@ -3,6 +3,11 @@ import NIOWebSocket
 import SecureChatWire
 import Synchronization
 
+/// Starts a connection's control task when a replay or close is queued (the WebSocket side).
+protocol ConnectionControl: Sendable {
+    func start(for connection: RelayConnection)
+}
+
 /// What the connection's control task does, in order with the frames around it.
 enum ControlItem: Sendable {
     /// A frame queued behind a replay or a close.
@@ -31,10 +36,12 @@ final class RelayConnection: Sendable {
     let machine: Mutex<ConnectionStateMachine>
     /// Messages of this connection queued for the committer.
     let inFlight = InFlightGate(limit: 256)
-    /// Wakes the control task when `blocked` items are queued.
-    let signals: AsyncStream<Void>
-    private let signal: AsyncStream<Void>.Continuation
-    private let channel: (any Channel)?
+    /// When the connection opened (the auth deadline counts from here).
+    let openedAt: Double
+    /// Runs a control task while replays or a close are queued; none runs otherwise, so an idle
+    /// connection costs no task of its own.
+    private let control: (any ConnectionControl)?
+    let channel: (any Channel)?
     private let output: Mutex<Output>
     private let outbox: Int
     /// Bytes NIO may hold for a connection whose socket is not draining.
@@ -50,14 +57,16 @@ final class RelayConnection: Sendable {
         var dead = false
     }
 
-    init(id: UInt64, address: String, challenge: [UInt8], settings: ConnectionStateMachine.Settings, outbox: Int, channel: (any Channel)?) {
+    init(id: UInt64, address: String, challenge: [UInt8], settings: ConnectionStateMachine.Settings, outbox: Int, channel: (any Channel)?,
+         control: (any ConnectionControl)? = nil, openedAt: Double = 0) {
         self.id = id
         self.address = address
+        self.control = control
+        self.openedAt = openedAt
         self.machine = Mutex(ConnectionStateMachine(challenge: challenge, settings: settings))
         self.outbox = outbox
         self.channel = channel
         self.output = Mutex(Output())
-        (signals, signal) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
     var peer: Peer? { machine.withLock { $0.peer } }
@@ -70,6 +79,33 @@ final class RelayConnection: Sendable {
         enqueue(.frame(encoded))
     }
 
+    /// Queues a frame for fan-out; true when the caller must run `drain()` on `eventLoop`
+    /// (it can then drain many connections of one event loop with one hop).
+    func sendDeferred(encoded: ByteBuffer) -> Bool {
+        enum Next { case nothing, drain, overflow }
+        let next: Next = output.withLock { o in
+            if o.dead { return .nothing }
+            if o.blocked {
+                o.waiting.append(.frame(encoded))
+                return o.waiting.count > outbox ? .overflow : .nothing
+            }
+            o.ready.append(encoded)
+            if o.ready.count > outbox { return .overflow }
+            if o.flushScheduled { return .nothing }
+            o.flushScheduled = true
+            return .drain
+        }
+        switch next {
+        case .nothing: return false
+        case .drain: return channel != nil
+        case .overflow:
+            cutOff()
+            return false
+        }
+    }
+
+    var eventLoop: (any EventLoop)? { channel?.eventLoop }
+
     /// History (after, through] goes out before anything queued after this call.
     func replay(room: String, after: Int64, through: Int64) { enqueue(.replay(room: room, after: after, through: through)) }
 
@@ -78,9 +114,6 @@ final class RelayConnection: Sendable {
         machine.withLock { $0.close() }
         enqueue(.close(error, code: code))
     }
-
-    /// No more control work: the control task ends.
-    func finish() { signal.finish() }
 
     private func enqueue(_ item: ControlItem) {
         enum Next { case nothing, flush, wake, overflow }
@@ -106,7 +139,7 @@ final class RelayConnection: Sendable {
         switch next {
         case .nothing: break
         case .flush: scheduleFlush()
-        case .wake: signal.yield()
+        case .wake: control?.start(for: self)
         case .overflow: cutOff()
         }
     }
@@ -123,7 +156,8 @@ final class RelayConnection: Sendable {
         if flush { scheduleFlush() }
     }
 
-    /// For the control task: the next queued item, or nil, which unblocks the connection.
+    /// For the control task: the next queued item, or nil, which unblocks the connection (the
+    /// task then ends; the next replay or close starts another).
     func nextControlItem() -> ControlItem? {
         output.withLock { o in
             guard !o.dead, !o.waiting.isEmpty else {
@@ -132,6 +166,12 @@ final class RelayConnection: Sendable {
             }
             return o.waiting.removeFirst()
         }
+    }
+
+    /// A WebSocket ping control frame, straight to the socket (it needs no ordering).
+    func ping() {
+        guard let channel, !isDead else { return }
+        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer()), promise: nil)
     }
 
     /// Writes everything ready and waits until the event loop has done it.
@@ -155,7 +195,7 @@ final class RelayConnection: Sendable {
     }
 
     /// On the event loop: write the batch, flush once, and check that the socket keeps up.
-    private func drain() {
+    func drain() {
         guard let channel else { return }
         let frames = output.withLock { o -> [ByteBuffer] in
             o.flushScheduled = false
@@ -181,7 +221,6 @@ final class RelayConnection: Sendable {
         }
         guard first else { return }
         machine.withLock { $0.close() }
-        signal.finish()
         channel?.close(promise: nil)
     }
 

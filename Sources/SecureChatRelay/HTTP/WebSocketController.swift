@@ -35,31 +35,10 @@ struct WebSocketController {
         }
     }
 
-    private enum Finished { case reader, writer, timer }
-
     func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, address: String, channel: any Channel) async {
-        let conn = relay.open(address: address, channel: channel)
-        await withTaskGroup(of: Finished.self) { group in
-            group.addTask {
-                await control(conn, outbound: outbound)
-                return .writer
-            }
-            group.addTask {
-                await read(conn, from: inbound)
-                return .reader
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(relay.configuration.authTimeout))
-                if !Task.isCancelled { await relay.authDeadlinePassed(conn) }
-                return .timer
-            }
-            while let finished = await group.next() {
-                if finished != .timer {
-                    group.cancelAll()
-                    break
-                }
-            }
-        }
+        let conn = relay.open(address: address, channel: channel, control: Control(relay: relay, outbound: outbound))
+        // The reader runs in the WebSocket handler's own task: an idle connection has no other.
+        await read(conn, from: inbound)
         relay.closed(conn)
     }
 
@@ -86,9 +65,9 @@ struct WebSocketController {
                 }
                 guard frame.fin else { continue }
                 if binary {
-                    await relay.receiveBinary(conn)
+                    relay.receiveBinary(conn)
                 } else if size > limit {
-                    await relay.receiveOversized(conn, bytes: size)
+                    relay.receiveOversized(conn, bytes: size)
                 } else {
                     await relay.receive(conn, text: buffer)
                 }
@@ -99,29 +78,39 @@ struct WebSocketController {
             relay.logger.debug("connection read ended", metadata: ["conn": "\(conn.id)", "error": "\(type(of: error))"])
         }
     }
+}
 
-    /// Carries out what must happen in order with the frames around it: history replays (read
-    /// from the database while later frames wait) and closing.
-    private func control(_ conn: RelayConnection, outbound: WebSocketOutboundWriter) async {
+/// A connection's control task, started while a replay or a close is queued: it carries out
+/// what must happen in order with the frames around it, then ends.
+struct Control: ConnectionControl {
+    let relay: Relay
+    let outbound: WebSocketOutboundWriter
+
+    func start(for connection: RelayConnection) {
+        Task { await run(connection) }
+    }
+
+    private func run(_ conn: RelayConnection) async {
         do {
-            for await _ in conn.signals {
-                while let item = conn.nextControlItem() {
-                    switch item {
-                    case .frame(let buffer):
-                        conn.write(buffer)
-                    case .replay(let room, let after, let through):
-                        try await replay(conn, room: room, after: after, through: through)
-                    case .close(let error, let reason):
-                        if let error { conn.write(RelayConnection.encode(.error(error))) }
-                        await conn.flushNow()
-                        let code: WebSocketErrorCode = switch reason {
-                        case .policy: .policyViolation
-                        case .tryAgainLater: .unknown(1013)
-                        case .goingAway: .goingAway
-                        }
-                        try await outbound.close(code, reason: error?.code.rawValue)
-                        return
+            while let item = conn.nextControlItem() {
+                switch item {
+                case .frame(let buffer):
+                    conn.write(buffer)
+                case .replay(let room, let after, let through):
+                    try await replay(conn, room: room, after: after, through: through)
+                case .close(let error, let reason):
+                    if let error { conn.write(RelayConnection.encode(.error(error))) }
+                    await conn.flushNow()
+                    let code: WebSocketErrorCode = switch reason {
+                    case .policy: .policyViolation
+                    case .tryAgainLater: .unknown(1013)
+                    case .goingAway: .goingAway
                     }
+                    try await outbound.close(code, reason: error?.code.rawValue)
+                    // A client that never answers the close handshake is cut off.
+                    try await Task.sleep(for: .seconds(5))
+                    conn.channel?.close(promise: nil)
+                    return
                 }
             }
         } catch {

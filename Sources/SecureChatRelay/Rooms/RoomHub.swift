@@ -76,15 +76,22 @@ final class RoomHub: Sendable {
     }
 
     /// Records a committed `seq` and delivers it: `build` makes each registration's frame (nil:
-    /// nothing for it). Registrations whose replay already covers `seq` are skipped.
+    /// nothing for it). Registrations whose replay already covers `seq` are skipped. The sockets
+    /// are written with one hop per event loop, not one per receiver.
     func deliver(room: String, seq: Int64, build: (Registration) -> ByteBuffer?) {
+        var drains: [ObjectIdentifier: (loop: any EventLoop, connections: [RelayConnection])] = [:]
         rooms.withLock { rooms in
             var live = rooms[room] ?? LiveRoom()
             live.lastSeq = max(live.lastSeq, seq)
             rooms[room] = live
             for r in live.joined.values where seq > r.through {
-                if let frame = build(r) { r.connection.send(encoded: frame) }
+                guard let frame = build(r), r.connection.sendDeferred(encoded: frame), let loop = r.connection.eventLoop else { continue }
+                drains[ObjectIdentifier(loop), default: (loop, [])].connections.append(r.connection)
             }
+        }
+        for (_, group) in drains {
+            let connections = group.connections
+            group.loop.execute { for c in connections { c.drain() } }
         }
     }
 

@@ -28,7 +28,9 @@ public func buildRelay(_ relay: Relay, onServerRunning: @escaping @Sendable (Int
             // Messages over the protocol's limit are answered with frame_too_large; only frames far
             // over it are refused by the WebSocket layer before they are buffered.
             maxFrameSize: config.limits.frameBytes * 4,
-            autoPing: .enabled(timePeriod: .seconds(30)),
+            // Keep-alive pings come from the relay's sweep (`pingConnections`) rather than a task
+            // per connection, which would cost each idle connection about 3 KB.
+            autoPing: .disabled,
             closeTimeout: .seconds(5)))
     var server = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: router, configuration: ws)
     if let certificate = config.tlsCertificatePath, let key = config.tlsKeyPath {
@@ -69,6 +71,7 @@ struct RelayService: Service {
                     group.addTask { await every(relay.configuration.sweepInterval) { await relay.sweep() } }
                     group.addTask { await every(relay.configuration.codeInterval) { await relay.rotateCodes(now: Relay.now) } }
                     group.addTask { await every(1) { await relay.checkpoint() } }
+                    group.addTask { await every(relay.configuration.pingInterval) { relay.pingConnections() } }
                 }
             } onGracefulShutdown: {
                 relay.committer.finish()
@@ -102,6 +105,7 @@ extension Relay {
         let now = Relay.now
         await expireRooms(now: now)
         expireKnocks(now: now)
+        enforceAuthDeadline(now: now)
         limiter.prune(now: now)
     }
 }

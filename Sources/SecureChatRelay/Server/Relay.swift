@@ -51,11 +51,11 @@ public final class Relay: Sendable {
     // MARK: Connections
 
     /// A new WebSocket: its state, its `hello`, or the reason it cannot stay.
-    func open(address: String, channel: (any Channel)?) -> RelayConnection {
+    func open(address: String, channel: (any Channel)?, control: (any ConnectionControl)? = nil) -> RelayConnection {
         let connID = nextConnectionID.wrappingAdd(1, ordering: .relaxed).oldValue
         let challenge = SecureRandom.bytes(RelayProtocol.challengeBytes)
-        let conn = RelayConnection(id: connID, address: address, challenge: challenge,
-                                   settings: .init(configuration.limits), outbox: configuration.limits.outbox, channel: channel)
+        let conn = RelayConnection(id: connID, address: address, challenge: challenge, settings: .init(configuration.limits),
+                                   outbox: configuration.limits.outbox, channel: channel, control: control, openedAt: Self.now)
         if shuttingDown.load(ordering: .relaxed) {
             conn.close(nil, code: .goingAway)
             return conn
@@ -86,7 +86,6 @@ public final class Relay: Sendable {
             hub.broadcast(.event(.init(roomID: k.room, event: .withdraw, member: WireBytes(k.peer.signingKey), time: Int64(Self.now))),
                           to: k.room)
         }
-        conn.finish()
         logger.debug("connection closed", metadata: ["conn": "\(conn.id)"])
     }
 
@@ -109,6 +108,11 @@ public final class Relay: Sendable {
     // MARK: Frames
 
     /// One complete text message from a connection.
+    ///
+    /// Runs in the connection's reader task, whose stack memory stays allocated as long as the
+    /// connection lives (Swift keeps a task's allocator slabs at their high-water mark). So only
+    /// small, frequent work happens here; requests that await the database run in a task of
+    /// their own, which the reader awaits, keeping each connection's frames in order.
     func receive(_ conn: RelayConnection, text: ByteBuffer) async {
         let now = Self.now
         let action: ConnectionStateMachine.Action
@@ -118,31 +122,50 @@ public final class Relay: Sendable {
         } catch {
             action = conn.machine.withLock { $0.receiveUndecodable(error, now: now) }
         }
-        await perform(action, on: conn, now: now)
+        switch action {
+        case .none, .reply, .fail, .authenticated:
+            respond(action, on: conn)
+        case .send(let f):
+            guard let peer = conn.peer else { return }
+            await submit(.send(room: f.roomID, sender: peer.signingKey, clientID: f.clientID, ciphertext: f.ciphertext, time: Int64(now)),
+                         from: conn, clientID: f.clientID, bytes: f.ciphertext.utf8.count)
+        case .rotate(let f):
+            guard let peer = conn.peer else { return }
+            await submit(.rotate(room: f.roomID, by: peer.signingKey, frame: f, time: Int64(now)), from: conn, clientID: nil, bytes: 0)
+        default:
+            await Task { await self.request(action, on: conn, now: now) }.value
+        }
     }
 
-    func receiveOversized(_ conn: RelayConnection, bytes: Int) async {
+    func receiveOversized(_ conn: RelayConnection, bytes: Int) {
         let action = conn.machine.withLock { $0.receiveOversized(bytes: bytes, now: Self.now) }
         logger.info("frame refused", metadata: ["conn": "\(conn.id)", "bytes": "\(bytes)", "limit": "frame_bytes"])
-        await perform(action, on: conn, now: Self.now)
+        respond(action, on: conn)
     }
 
-    func receiveBinary(_ conn: RelayConnection) async {
+    func receiveBinary(_ conn: RelayConnection) {
         let action = conn.machine.withLock {
             $0.receiveUndecodable(.malformed("binary frames are not part of the protocol: send JSON text"), now: Self.now)
         }
-        await perform(action, on: conn, now: Self.now)
+        respond(action, on: conn)
     }
 
-    func authDeadlinePassed(_ conn: RelayConnection) async {
-        let action = conn.machine.withLock { $0.authDeadlinePassed() }
-        await perform(action, on: conn, now: Self.now)
+    /// A WebSocket ping to every connection (clients answer with pong by the protocol's rules).
+    func pingConnections() {
+        for conn in connections.withLock({ Array($0.values) }) { conn.ping() }
     }
 
-    func perform(_ action: ConnectionStateMachine.Action, on conn: RelayConnection, now: Double) async {
+    /// Closes connections that have not authenticated within the auth timeout (run by the sweep).
+    func enforceAuthDeadline(now: Double) {
+        let late = connections.withLock { all in
+            all.values.filter { $0.openedAt + configuration.authTimeout <= now }
+        }
+        for conn in late { respond(conn.machine.withLock { $0.authDeadlinePassed() }, on: conn) }
+    }
+
+    /// The actions that need nothing but this connection.
+    func respond(_ action: ConnectionStateMachine.Action, on conn: RelayConnection) {
         switch action {
-        case .none:
-            break
         case .reply(let frame):
             if case .error(let e) = frame { logRefusal(e, conn) }
             conn.send(frame)
@@ -152,39 +175,33 @@ public final class Relay: Sendable {
         case .authenticated(let peer):
             logger.info("authenticated", metadata: ["conn": "\(conn.id)", "member": "\(Self.keyID(peer.signingKey))"])
             conn.send(.authenticated(.init(signingKey: WireBytes(peer.signingKey))))
-        case .createRoom(let f, let ttl, let maxMembers):
-            await createRoom(f, ttl: ttl, maxMembers: maxMembers, conn: conn, now: now)
-        case .join(let f):
-            await join(f, conn: conn, now: now)
-        case .send(let f):
-            guard let peer = conn.peer else { return }
-            await conn.inFlight.enter()
-            let queued = committer.submit(.init(request: .send(room: f.roomID, sender: peer.signingKey, clientID: f.clientID,
-                                                               ciphertext: f.ciphertext, time: Int64(now)),
-                                                connection: conn, clientID: f.clientID, bytes: f.ciphertext.utf8.count))
-            if !queued {
-                conn.inFlight.leave()
-                conn.send(.error(.init(.internalError, "the relay is shutting down", roomID: f.roomID, clientID: f.clientID)))
-            }
-        case .knock(let f):
-            await knock(f, conn: conn, now: now)
-        case .approve(let f):
-            await approve(f, conn: conn, now: now)
-        case .deny(let f):
-            deny(f, conn: conn, now: now)
-        case .remove(let f):
-            await remove(f, conn: conn, now: now)
-        case .rotate(let f):
-            guard let peer = conn.peer else { return }
-            await conn.inFlight.enter()
-            let queued = committer.submit(.init(request: .rotate(room: f.roomID, by: peer.signingKey, frame: f, time: Int64(now)),
-                                                connection: conn, clientID: nil, bytes: 0))
-            if !queued {
-                conn.inFlight.leave()
-                conn.send(.error(.init(.internalError, "the relay is shutting down", roomID: f.roomID)))
-            }
-        case .leave(let f):
-            await leave(f, conn: conn, now: now)
+        default:
+            break
+        }
+    }
+
+    /// Hands a message or rotation to the commit loop, waiting while this connection has too
+    /// many in flight.
+    func submit(_ request: CommitRequest, from conn: RelayConnection, clientID: String?, bytes: Int) async {
+        await conn.inFlight.enter()
+        guard committer.submit(.init(request: request, connection: conn, clientID: clientID, bytes: bytes)) else {
+            conn.inFlight.leave()
+            conn.send(.error(.init(.internalError, "the relay is shutting down", roomID: request.room, clientID: clientID)))
+            return
+        }
+    }
+
+    /// Requests that read or write the database before answering.
+    func request(_ action: ConnectionStateMachine.Action, on conn: RelayConnection, now: Double) async {
+        switch action {
+        case .createRoom(let f, let ttl, let maxMembers): await createRoom(f, ttl: ttl, maxMembers: maxMembers, conn: conn, now: now)
+        case .join(let f): await join(f, conn: conn, now: now)
+        case .knock(let f): await knock(f, conn: conn, now: now)
+        case .approve(let f): await approve(f, conn: conn, now: now)
+        case .deny(let f): deny(f, conn: conn, now: now)
+        case .remove(let f): await remove(f, conn: conn, now: now)
+        case .leave(let f): await leave(f, conn: conn, now: now)
+        default: respond(action, on: conn)
         }
     }
 

@@ -47,6 +47,9 @@ public struct RelayConfiguration: Sendable {
     public var authTimeout: Double = 30
     /// How often expired rooms and knocks are swept (seconds).
     public var sweepInterval: Double = 5
+    /// How often every connection gets a WebSocket ping (seconds): keeps NAT mappings open and
+    /// lets TCP notice peers that vanished.
+    public var pingInterval: Double = 30
     /// Where structured logs go; defaults to standard error at `.info`.
     public var logger: Logger
 

@@ -1,0 +1,196 @@
+import ArgumentParser
+import Foundation
+import NIOCore
+import SecureChatCore
+import SecureChatCrypto
+import SecureChatWire
+import Synchronization
+
+/// A load generator that speaks the relay protocol: fan-out throughput and latency, and idle
+/// connections. Prints one JSON object per measurement on standard output.
+@main
+struct RelayLoad: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "relay-load",
+        abstract: "Load a securechat relay over WebSocket and measure it.",
+        subcommands: [Fanout.self, Idle.self, Ping.self])
+}
+
+/// One line on standard output, written at once (the bench script waits for it).
+func emit(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+
+/// Host and port of a `ws://HOST:PORT/...` URL.
+func endpoint(_ url: String) throws -> (String, Int) {
+    guard url.hasPrefix("ws://") else { throw LoadError("only ws:// URLs: \(url)") }
+    let rest = url.dropFirst(5).prefix { $0 != "/" }
+    guard let colon = rest.lastIndex(of: ":"), let port = Int(rest[rest.index(after: colon)...]) else {
+        throw LoadError("no port in \(url)")
+    }
+    return (String(rest[..<colon]), port)
+}
+
+/// Monotonic nanoseconds.
+func nanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+struct Fanout: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "One sender, N receivers in one open room: flood throughput, or latency at a paced rate.")
+
+    @Option(help: "The relay's WebSocket URL (ws://HOST:PORT/v1/ws).") var url: String
+    @Option(help: "Receivers in the room.") var receivers = 10
+    @Option(help: "Messages to send when flooding.") var messages = 20_000
+    @Option(help: "Unacknowledged messages the sender keeps in flight when flooding.") var window = 200
+    @Option(help: "Pace at this many deliveries per second (messages x receivers) instead of flooding.") var rate: Int?
+    @Option(help: "Seconds to run at the paced rate.") var seconds = 10.0
+    @Option(help: "Plaintext bytes per message (encrypted as a Fernet token).") var size = 100
+
+    func run() async throws {
+        let roomKey = FernetKey.generate()
+        let roomID = Base64URL.encode(SecureRandom.bytes(16))
+        let access = try RoomAccess.signingKey(roomKey: roomKey.rawRepresentation, roomID: roomID)
+        let token = Fernet(key: roomKey).encrypt([UInt8](repeating: 0x61, count: size), now: UInt64(Date().timeIntervalSince1970))
+
+        let delivered = Atomic<Int>(0)
+        let latencies = Mutex<[UInt64]>([])
+        let recording = Atomic<Bool>(false)
+        let onMessage: @Sendable (ByteBuffer) -> Void = { data in
+            delivered.add(1, ordering: .relaxed)
+            guard recording.load(ordering: .relaxed), let id = RawConnection.clientID(data),
+                  let dash = id.firstIndex(of: "-"), let sent = UInt64(id[id.index(after: dash)...]) else { return }
+            let latency = nanos() &- sent
+            latencies.withLock { $0.append(latency) }
+        }
+        let window = Permits(self.window)
+        let acked = Atomic<Int>(0)
+        let (host, port) = try endpoint(url)
+        let sender = try await RawConnection.connect(host: host, port: port, onAck: { _ in
+            acked.add(1, ordering: .relaxed)
+            window.release()
+        })
+        try await sender.authenticate(name: "sender")
+        let payload = SignedPayload.createRoom(roomID: roomID, policy: .open, ttlSeconds: 3600, maxMembers: UInt32(receivers + 1),
+                                               accessKey: access.publicKey.rawRepresentation)
+        sender.send(.createRoom(.init(roomID: roomID, policy: .open, ttlSeconds: 3600, maxMembers: UInt32(receivers + 1),
+                                      accessKey: WireBytes(access.publicKey.rawRepresentation),
+                                      signature: WireBytes(try sender.signing.signature(for: payload)))))
+        _ = try await sender.wait("create_room") { if case .roomCreated(let c) = $0 { c } else { nil } }
+        var all = [sender]
+        for _ in 0..<receivers { all.append(try await RawConnection.connect(host: host, port: port, onMessage: onMessage)) }
+        for (i, c) in all.enumerated() {
+            if i > 0 { try await c.authenticate(name: "receiver-\(i)") }
+            let proof = try access.signature(for: SignedPayload.join(challenge: c.challenge, signingKey: c.key.bytes))
+            c.send(.join(.init(roomID: roomID, afterSeq: 0, proof: WireBytes(proof))))
+            _ = try await c.wait("join") { if case .synced(let s) = $0 { s } else { nil } }
+        }
+
+        // Warm-up: 500 messages, not measured.
+        var n = 0
+        func sendOne() -> Void {
+            n += 1
+            let text = #"{"ciphertext":"\#(token)","client_id":"\#(n)-\#(nanos())","room_id":"\#(roomID)","type":"send"}"#
+            sender.send(text: text)
+        }
+        for _ in 0..<500 { await window.acquire(); sendOne() }
+        while delivered.load(ordering: .relaxed) < 500 * receivers { try await Task.sleep(for: .milliseconds(1)) }
+        delivered.store(0, ordering: .relaxed)
+
+        let result: [String: Double]
+        if let rate {
+            // Paced: messages at rate / receivers per second, each stamped with its send time.
+            let perSecond = Double(rate) / Double(receivers)
+            let total = Int(perSecond * seconds)
+            recording.store(true, ordering: .relaxed)
+            let clock = ContinuousClock()
+            let start = clock.now
+            for i in 0..<total {
+                try await clock.sleep(until: start + .seconds(Double(i) / perSecond))
+                await window.acquire()
+                sendOne()
+            }
+            let deadline = clock.now + .seconds(10)
+            while delivered.load(ordering: .relaxed) < total * receivers, clock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
+            let sorted = latencies.withLock { $0 }.sorted()
+            func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6 }
+            result = ["deliveries_per_second": Double(rate), "deliveries": Double(sorted.count), "p50_ms": pct(0.50),
+                      "p99_ms": pct(0.99), "max_ms": sorted.last.map { Double($0) / 1e6 } ?? 0]
+        } else {
+            let start = nanos()
+            for _ in 0..<messages { await window.acquire(); sendOne() }
+            while delivered.load(ordering: .relaxed) < messages * receivers { try await Task.sleep(for: .microseconds(200)) }
+            let elapsed = Double(nanos() - start) / 1e9
+            result = ["deliveries": Double(messages * receivers), "seconds": elapsed,
+                      "deliveries_per_second": Double(messages * receivers) / elapsed,
+                      "messages_per_second": Double(messages) / elapsed]
+        }
+        for c in all { c.close() }
+        var out = result
+        out["receivers"] = Double(receivers)
+        let json = try JSONSerialization.data(withJSONObject: out.merging(["paced": rate == nil ? 0 : 1]) { a, _ in a },
+                                              options: [.sortedKeys])
+        emit(String(decoding: json, as: UTF8.self))
+    }
+}
+
+struct Idle: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Open N authenticated connections and hold them until standard input closes.")
+
+    @Option(help: "The relay's WebSocket URL (ws://HOST:PORT/v1/ws).") var url: String
+    @Option(help: "Connections to open.") var connections = 10_000
+    @Option(help: "Connections opened at a time.") var parallel = 100
+
+    func run() async throws {
+        let (host, port) = try endpoint(url)
+        var open = [RawConnection]()
+        open.reserveCapacity(connections)
+        var started = 0
+        while started < connections {
+            let batch = min(parallel, connections - started)
+            let base = started
+            let conns = try await withThrowingTaskGroup(of: RawConnection.self) { group in
+                for i in 0..<batch {
+                    group.addTask {
+                        let c = try await RawConnection.connect(host: host, port: port)
+                        try await c.authenticate(name: "idle-\(base + i)")
+                        return c
+                    }
+                }
+                return try await group.reduce(into: [RawConnection]()) { $0.append($1) }
+            }
+            open += conns
+            started += batch
+        }
+        emit(#"{"connected":\#(open.count)}"#)
+        // Hold until the caller closes our standard input.
+        while let _ = readLine() {}
+        for c in open { c.close() }
+    }
+}
+
+struct Ping: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Round trips of ping/pong frames: the floor under any relay latency on this machine.")
+
+    @Option(help: "The relay's WebSocket URL (ws://HOST:PORT/v1/ws).") var url: String
+    @Option(help: "Round trips to time.") var count = 2000
+
+    func run() async throws {
+        let (host, port) = try endpoint(url)
+        let c = try await RawConnection.connect(host: host, port: port)
+        try await c.authenticate(name: "ping")
+        var rtts = [UInt64]()
+        for i in 0..<(count + 100) {
+            let t = nanos()
+            c.send(.ping(.init()))
+            _ = try await c.wait("pong") { if case .pong = $0 { true } else { nil } }
+            if i >= 100 { rtts.append(nanos() - t) }
+            try await Task.sleep(for: .milliseconds(2))
+        }
+        rtts.sort()
+        func pct(_ p: Double) -> Double { Double(rtts[min(rtts.count - 1, Int(Double(rtts.count) * p))]) / 1e6 }
+        emit(#"{"p50_ms":\#(pct(0.5)),"p99_ms":\#(pct(0.99)),"round_trips":\#(rtts.count)}"#)
+        c.close()
+    }
+}
