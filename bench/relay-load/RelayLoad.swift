@@ -54,6 +54,8 @@ struct Fanout: AsyncParsableCommand {
 
         let delivered = Atomic<Int>(0)
         let latencies = Mutex<[UInt64]>([])
+        // Per message: the first and the last receiver's latency (how long the fan-out itself takes).
+        let spans = Mutex<[Int: (first: UInt64, last: UInt64)]>([:])
         let recording = Atomic<Bool>(false)
         let onMessage: @Sendable (ByteBuffer) -> Void = { data in
             delivered.add(1, ordering: .relaxed)
@@ -61,6 +63,12 @@ struct Fanout: AsyncParsableCommand {
                   let dash = id.firstIndex(of: "-"), let sent = UInt64(id[id.index(after: dash)...]) else { return }
             let latency = nanos() &- sent
             latencies.withLock { $0.append(latency) }
+            if let n = Int(id[..<dash]) {
+                spans.withLock { s in
+                    let old = s[n] ?? (latency, latency)
+                    s[n] = (min(old.first, latency), max(old.last, latency))
+                }
+            }
         }
         let window = Permits(self.window)
         let acked = Atomic<Int>(0)
@@ -113,8 +121,11 @@ struct Fanout: AsyncParsableCommand {
             while delivered.load(ordering: .relaxed) < total * receivers, clock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
             let sorted = latencies.withLock { $0 }.sorted()
             func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6 }
+            let all = spans.withLock { Array($0.values) }
+            func median(_ xs: [UInt64]) -> Double { xs.isEmpty ? 0 : Double(xs.sorted()[xs.count / 2]) / 1e6 }
             result = ["deliveries_per_second": Double(rate), "deliveries": Double(sorted.count), "p50_ms": pct(0.50),
-                      "p99_ms": pct(0.99), "max_ms": sorted.last.map { Double($0) / 1e6 } ?? 0]
+                      "p99_ms": pct(0.99), "max_ms": sorted.last.map { Double($0) / 1e6 } ?? 0,
+                      "first_receiver_p50_ms": median(all.map(\.first)), "last_receiver_p50_ms": median(all.map(\.last))]
         } else {
             let start = nanos()
             for _ in 0..<messages { await window.acquire(); sendOne() }
