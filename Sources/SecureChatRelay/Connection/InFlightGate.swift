@@ -1,12 +1,12 @@
 import Synchronization
 
 /// Bounds the messages one connection has waiting for the committer. When a client sends faster
-/// than the database commits, its reader waits here, so TCP pushes back on that client alone
-/// instead of the relay queueing without limit.
+/// than the database commits, the connection stops reading until a slot frees, so TCP pushes back
+/// on that client alone instead of the relay queueing without limit.
 final class InFlightGate: Sendable {
     private struct State: ~Copyable {
         var count = 0
-        var waiter: CheckedContinuation<Void, Never>?
+        var waiter: (@Sendable () -> Void)?
     }
 
     let limit: Int
@@ -14,24 +14,23 @@ final class InFlightGate: Sendable {
 
     init(limit: Int) { self.limit = limit }
 
-    /// Takes a slot, waiting while `limit` are taken.
-    func enter() async {
-        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
-            let now = state.withLock { s -> Bool in
-                if s.count < limit {
-                    s.count += 1
-                    return true
-                }
-                s.waiter = c
-                return false
+    /// Takes a slot and returns true; or, when all `limit` are taken, returns false and calls
+    /// `whenFree` once a slot has been handed to the caller (one waiter at a time).
+    func enter(orWhenFree whenFree: @escaping @Sendable () -> Void) -> Bool {
+        state.withLock { s in
+            if s.count < limit {
+                s.count += 1
+                return true
             }
-            if now { c.resume() }
+            precondition(s.waiter == nil, "one waiter per connection")
+            s.waiter = whenFree
+            return false
         }
     }
 
-    /// Gives a slot back; a waiting reader takes it.
+    /// Gives a slot back; a waiting caller takes it.
     func leave() {
-        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+        let waiter = state.withLock { s -> (@Sendable () -> Void)? in
             if let w = s.waiter {
                 s.waiter = nil
                 return w  // the slot passes straight to the waiter
@@ -39,6 +38,6 @@ final class InFlightGate: Sendable {
             s.count -= 1
             return nil
         }
-        waiter?.resume()
+        waiter?()
     }
 }

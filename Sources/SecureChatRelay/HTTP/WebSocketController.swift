@@ -21,9 +21,11 @@ public struct RelayRequestContext: RequestContext, WebSocketRequestContext, Remo
     }
 }
 
-/// `GET /v1/ws`: one relay connection per WebSocket. A reader task feeds whole text messages to
-/// the relay; a writer task drains the connection's outbox (and replays history from the
-/// database when the outbox says so). Either ending ends both.
+/// `GET /v1/ws`: one relay connection per WebSocket. Its data frames are handled on the
+/// channel's event loop by a `RelayFrameHandler` placed right after the WebSocket decoder; the
+/// WebSocket handler's task only waits for the connection to end (hummingbird-websocket answers
+/// pings and runs the close handshake in it). A control task runs while a replay or a close is
+/// queued.
 struct WebSocketController {
     let relay: Relay
 
@@ -36,47 +38,31 @@ struct WebSocketController {
     }
 
     func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, address: String, channel: any Channel) async {
-        let conn = relay.open(address: address, channel: channel, control: Control(relay: relay, outbound: outbound))
-        // The reader runs in the WebSocket handler's own task: an idle connection has no other.
-        await read(conn, from: inbound)
-        relay.closed(conn)
-    }
-
-    /// Reassembles fragmented messages; a message over the limit is discarded as it arrives and
-    /// answered with `frame_too_large`, without closing the connection.
-    private func read(_ conn: RelayConnection, from inbound: WebSocketInboundStream) async {
-        let limit = relay.configuration.limits.frameBytes
-        var buffer = ByteBuffer()
-        var size = 0
-        var binary = false
+        let control = Control(relay: relay, outbound: outbound)
+        // On the event loop: the handler goes in before `hello` is queued, so every frame that
+        // answers `hello` reaches the handler.
+        let opened = try? await channel.eventLoop.submit { [relay] in
+            let conn = relay.open(address: address, channel: channel, control: control)
+            let handler = RelayFrameHandler(relay: relay, connection: conn)
+            let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self)
+            try channel.pipeline.syncOperations.addHandler(handler, position: .after(decoder))
+            return (conn, NIOLoopBound(handler, eventLoop: channel.eventLoop))
+        }.get()
+        guard let (conn, handler) = opened else { return }
+        // Only frames that came before the handler reach this stream: the handler keeps the rest.
         do {
             for try await frame in inbound {
-                if frame.opcode != .continuation {
-                    buffer.clear()
-                    size = 0
-                    binary = frame.opcode == .binary
+                let opcode: WebSocketOpcode = switch frame.opcode {
+                case .text: .text
+                case .binary: .binary
+                case .continuation: .continuation
                 }
-                size += frame.data.readableBytes
-                if size <= limit, !binary {
-                    var data = frame.data
-                    buffer.writeBuffer(&data)
-                } else {
-                    buffer.clear()
-                }
-                guard frame.fin else { continue }
-                if binary {
-                    relay.receiveBinary(conn)
-                } else if size > limit {
-                    relay.receiveOversized(conn, bytes: size)
-                } else {
-                    await relay.receive(conn, text: buffer)
-                }
-                buffer.clear()
-                size = 0
+                channel.eventLoop.execute { handler.value.receiveEarly(opcode: opcode, fin: frame.fin, data: frame.data) }
             }
         } catch {
             relay.logger.debug("connection read ended", metadata: ["conn": "\(conn.id)", "error": "\(type(of: error))"])
         }
+        relay.closed(conn)
     }
 }
 

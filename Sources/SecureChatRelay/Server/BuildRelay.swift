@@ -32,16 +32,20 @@ public func buildRelay(_ relay: Relay, onServerRunning: @escaping @Sendable (Int
             // per connection, which would cost each idle connection about 3 KB.
             autoPing: .disabled,
             closeTimeout: .seconds(5)))
-    var server = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: router, configuration: ws)
+    var tls: TLSConfiguration?
     if let certificate = config.tlsCertificatePath, let key = config.tlsKeyPath {
-        let tls: TLSConfiguration
         do {
             let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
             tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
         } catch {
             throw RelayStartError(description: "cannot load the TLS certificate or key: \(error)")
         }
-        server = try .tls(server, tlsConfiguration: tls)
+    }
+    let webSocketResponder = router.buildResponder()
+    let server = HTTPServerBuilder { [tls] responder in
+        let upgrade = HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: ws)
+        if let tls { return SmallReadBuffers(try TLSChannel(upgrade, tlsConfiguration: tls)) }
+        return SmallReadBuffers(upgrade)
     }
     // Hummingbird's own trace logs quote the first bytes of WebSocket frames; never below debug.
     var frameworkLogger = relay.logger
@@ -53,6 +57,25 @@ public func buildRelay(_ relay: Relay, onServerRunning: @escaping @Sendable (Int
         services: [RelayService(relay: relay)],
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? config.port) },
         logger: frameworkLogger)
+}
+
+/// Every connection keeps its socket's last read buffer for the next read; NIO's default starts
+/// it at 2 KiB. Relay frames are a few hundred bytes and most connections are idle, so reads
+/// start at 512 bytes (and still grow for a connection that sends more).
+struct SmallReadBuffers<Base: ServerChildChannel>: ServerChildChannel {
+    let base: Base
+    init(_ base: Base) { self.base = base }
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Base.Value> {
+        do {
+            try channel.syncOptions?.setOption(.recvAllocator, value: AdaptiveRecvByteBufferAllocator(minimum: 64, initial: 512, maximum: 65536))
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        return base.setup(channel: channel, logger: logger)
+    }
+
+    func handle(value: Base.Value, logger: Logger) async { await base.handle(value: value, logger: logger) }
 }
 
 /// The relay's background work: the commit loop, the expiry and knock sweep, join codes.

@@ -107,13 +107,19 @@ public final class Relay: Sendable {
 
     // MARK: Frames
 
-    /// One complete text message from a connection.
-    ///
-    /// Runs in the connection's reader task, whose stack memory stays allocated as long as the
-    /// connection lives (Swift keeps a task's allocator slabs at their high-water mark). So only
-    /// small, frequent work happens here; requests that await the database run in a task of
-    /// their own, which the reader awaits, keeping each connection's frames in order.
-    func receive(_ conn: RelayConnection, text: ByteBuffer) async {
+    /// What a frame still needs after `receive` has returned.
+    enum Followup: Sendable {
+        /// A message or rotation for the committer, once the connection has a slot in its
+        /// in-flight gate (`commit`).
+        case commit(Committer.Pending)
+        /// A request that reads or writes the database before it is answered; it runs in a task
+        /// of its own, and the connection reads nothing more until it is done.
+        case request(ConnectionStateMachine.Action, now: Double)
+    }
+
+    /// One complete text message from a connection, on its event loop. Everything that needs
+    /// only the connection happens here and now; what needs to wait comes back as a `Followup`.
+    func receive(_ conn: RelayConnection, text: ByteBuffer) -> Followup? {
         let now = Self.now
         let action: ConnectionStateMachine.Action
         do {
@@ -125,15 +131,18 @@ public final class Relay: Sendable {
         switch action {
         case .none, .reply, .fail, .authenticated:
             respond(action, on: conn)
+            return nil
         case .send(let f):
-            guard let peer = conn.peer else { return }
-            await submit(.send(room: f.roomID, sender: peer.signingKey, clientID: f.clientID, ciphertext: f.ciphertext, time: Int64(now)),
-                         from: conn, clientID: f.clientID, bytes: f.ciphertext.utf8.count)
+            guard let peer = conn.peer else { return nil }
+            return .commit(.init(request: .send(room: f.roomID, sender: peer.signingKey, clientID: f.clientID, ciphertext: f.ciphertext,
+                                                time: Int64(now)),
+                                 connection: conn, clientID: f.clientID, bytes: f.ciphertext.utf8.count))
         case .rotate(let f):
-            guard let peer = conn.peer else { return }
-            await submit(.rotate(room: f.roomID, by: peer.signingKey, frame: f, time: Int64(now)), from: conn, clientID: nil, bytes: 0)
+            guard let peer = conn.peer else { return nil }
+            return .commit(.init(request: .rotate(room: f.roomID, by: peer.signingKey, frame: f, time: Int64(now)), connection: conn,
+                                 clientID: nil, bytes: 0))
         default:
-            await Task { await self.request(action, on: conn, now: now) }.value
+            return .request(action, now: now)
         }
     }
 
@@ -180,13 +189,12 @@ public final class Relay: Sendable {
         }
     }
 
-    /// Hands a message or rotation to the commit loop, waiting while this connection has too
-    /// many in flight.
-    func submit(_ request: CommitRequest, from conn: RelayConnection, clientID: String?, bytes: Int) async {
-        await conn.inFlight.enter()
-        guard committer.submit(.init(request: request, connection: conn, clientID: clientID, bytes: bytes)) else {
-            conn.inFlight.leave()
-            conn.send(.error(.init(.internalError, "the relay is shutting down", roomID: request.room, clientID: clientID)))
+    /// Hands a message or rotation to the commit loop; the connection holds a slot of its
+    /// in-flight gate for it, which the committer gives back.
+    func commit(_ p: Committer.Pending) {
+        guard committer.submit(p) else {
+            p.connection.inFlight.leave()
+            p.connection.send(.error(.init(.internalError, "the relay is shutting down", roomID: p.request.room, clientID: p.clientID)))
             return
         }
     }
