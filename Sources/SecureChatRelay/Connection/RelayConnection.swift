@@ -43,6 +43,8 @@ final class RelayConnection: Sendable {
     private let control: (any ConnectionControl)?
     let channel: (any Channel)?
     private let output: Mutex<Output>
+    /// The relay has sent its WebSocket close frame (at most one goes out).
+    private let closeSent = Atomic<Bool>(false)
     private let outbox: Int
     /// Bytes NIO may hold for a connection whose socket is not draining.
     static let maxBufferedBytes = 8 << 20
@@ -172,6 +174,22 @@ final class RelayConnection: Sendable {
     func ping() {
         guard let channel, !isDead else { return }
         channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .ping, data: ByteBuffer()), promise: nil)
+    }
+
+    /// True for the one caller that may send the connection's close frame.
+    func claimCloseFrame() -> Bool { !closeSent.exchange(true, ordering: .relaxed) }
+
+    /// Starts the WebSocket close handshake after what has been written (call `flushNow` first).
+    func sendClose(_ code: WebSocketErrorCode, reason: String?) async {
+        guard let channel, claimCloseFrame() else { return }
+        try? await channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, data: Self.closeData(code, reason: reason)))
+    }
+
+    static func closeData(_ code: WebSocketErrorCode, reason: String?) -> ByteBuffer {
+        var data = ByteBuffer()
+        data.write(webSocketErrorCode: code)
+        if let reason { data.writeString(reason) }
+        return data
     }
 
     /// Writes everything ready and waits until the event loop has done it.

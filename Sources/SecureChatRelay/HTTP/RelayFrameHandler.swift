@@ -1,9 +1,9 @@
 import NIOCore
 import NIOWebSocket
 
-/// Handles a relay connection's data frames on the channel's event loop, as they come off the
-/// WebSocket decoder; control frames (ping, pong, close) and frames the relay does not speak go
-/// on to hummingbird-websocket's handler, which answers pings and runs the close handshake.
+/// Handles a relay connection's WebSocket frames on the channel's event loop, as they come off
+/// the decoder: data frames go to the relay, pings are answered, and the close handshake is run
+/// here (RFC 6455 §5.5.1): the relay answers a client's close frame and then closes the socket.
 ///
 /// Frames are handled in order. A frame that must wait (a database request, or a full in-flight
 /// gate) makes the connection busy: later frames are held, and the handler stops asking the
@@ -11,7 +11,7 @@ import NIOWebSocket
 /// frames are handled and reading resumes.
 ///
 /// Working here rather than in the WebSocket handler's task saves a thread hop per message, and
-/// keeps that task's stack, which lives as long as the connection, small.
+/// keeps that task, which lives as long as the connection, small: it only waits for the close.
 final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias InboundOut = WebSocketFrame
@@ -32,7 +32,7 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var held = CircularBuffer<WebSocketFrame>()
     private var busy = false
     private var readPending = false
-    /// A close frame has gone by: data frames after it are dropped (RFC 6455 §5.5.1).
+    /// A close frame has come in, or the connection failed: nothing more is read.
     private var closing = false
 
     init(relay: Relay, connection: RelayConnection) {
@@ -54,6 +54,16 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
+    /// The client shut its side of the socket (the server allows half-closure): nothing more
+    /// will come, so the connection ends.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            closing = true
+            context.close(promise: nil)
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     /// Holds the socket's reads while a frame waits.
     func read(context: ChannelHandlerContext) {
         if busy {
@@ -63,25 +73,42 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         }
     }
 
-    /// A data frame that reached the WebSocket handler's stream before this handler was in the
-    /// pipeline: one the client sent before it had the `hello` it must answer.
-    func receiveEarly(opcode: WebSocketOpcode, fin: Bool, data: ByteBuffer) {
-        guard context != nil, !closing else { return }
-        take(opcode: opcode, fin: fin, data: data)
-    }
-
     private func handle(_ frame: WebSocketFrame, context: ChannelHandlerContext) {
+        guard !closing else { return }
         switch frame.opcode {
         case .text, .binary, .continuation:
-            guard !closing else { return }
-            // Reserved bits without an extension that defines them: the WebSocket handler
-            // fails the connection with a protocol error.
-            guard frame.reservedBits.isEmpty else { return context.fireChannelRead(wrapInboundOut(frame)) }
+            // Reserved bits mean an extension, and none is negotiated.
+            guard frame.reservedBits.isEmpty else { return fail(.protocolError, context: context) }
             take(opcode: frame.opcode, fin: frame.fin, data: frame.unmaskedData)
+        case .ping:
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+        case .pong:
+            break
+        case .connectionClose:
+            // Answer with the client's status code, then close the socket.
+            var data = frame.unmaskedData
+            let code: WebSocketErrorCode = switch data.readInteger(as: UInt16.self) {
+            case nil: .normalClosure
+            case let n? where (1000...1011).contains(n) && ![1004, 1005, 1006].contains(n), let n? where (3000...4999).contains(n):
+                WebSocketErrorCode(codeNumber: Int(n))
+            default: .protocolError
+            }
+            fail(code, context: context)
         default:
-            if frame.opcode == .connectionClose { closing = true }
-            context.fireChannelRead(wrapInboundOut(frame))
+            fail(.protocolError, context: context)
         }
+    }
+
+    /// Sends a close frame (unless the relay already has) and closes the socket once it is out.
+    private func fail(_ code: WebSocketErrorCode, context: ChannelHandlerContext) {
+        closing = true
+        held.removeAll()
+        let channel = context.channel
+        guard connection.claimCloseFrame() else { return channel.close(promise: nil) }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        let close = WebSocketFrame(fin: true, opcode: .connectionClose, data: RelayConnection.closeData(code, reason: nil))
+        context.writeAndFlush(wrapOutboundOut(close), promise: written)
+        written.futureResult.whenComplete { _ in channel.close(promise: nil) }
     }
 
     /// Puts fragments together; a message over the limit is discarded as it arrives and

@@ -21,47 +21,37 @@ public struct RelayRequestContext: RequestContext, WebSocketRequestContext, Remo
     }
 }
 
-/// `GET /v1/ws`: one relay connection per WebSocket. Its data frames are handled on the
-/// channel's event loop by a `RelayFrameHandler` placed right after the WebSocket decoder; the
-/// WebSocket handler's task only waits for the connection to end (hummingbird-websocket answers
-/// pings and runs the close handshake in it). A control task runs while a replay or a close is
-/// queued.
+/// `GET /v1/ws`: one relay connection per WebSocket. Its frames are handled on the channel's
+/// event loop by a `RelayFrameHandler` placed right after the WebSocket decoder, close handshake
+/// included; the WebSocket handler's task only waits for the channel to close, so an idle
+/// connection's task stays small. A control task runs while a replay or a close is queued.
 struct WebSocketController {
     let relay: Relay
 
     func addRoutes(to router: Router<RelayRequestContext>) {
-        router.ws(RouterPath(RelayProtocol.webSocketPath)) { inbound, outbound, context in
+        router.ws(RouterPath(RelayProtocol.webSocketPath)) { _, _, context in
             let channel = context.requestContext.channel
             let address = context.requestContext.remoteAddress?.ipAddress ?? "unknown"
-            await serve(inbound: inbound, outbound: outbound, address: address, channel: channel)
+            await serve(address: address, channel: channel)
         }
     }
 
-    func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, address: String, channel: any Channel) async {
-        let control = Control(relay: relay, outbound: outbound)
+    func serve(address: String, channel: any Channel) async {
         // On the event loop: the handler goes in before `hello` is queued, so every frame that
-        // answers `hello` reaches the handler.
+        // answers `hello` reaches the handler. (Frames a client sends before it has `hello`, which
+        // it has to answer, can reach the WebSocket handler's stream instead and go unread.)
         let opened = try? await channel.eventLoop.submit { [relay] in
-            let conn = relay.open(address: address, channel: channel, control: control)
+            let conn = relay.open(address: address, channel: channel, control: Control(relay: relay))
             let handler = RelayFrameHandler(relay: relay, connection: conn)
             let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self)
             try channel.pipeline.syncOperations.addHandler(handler, position: .after(decoder))
-            return (conn, NIOLoopBound(handler, eventLoop: channel.eventLoop))
+            return conn
         }.get()
-        guard let (conn, handler) = opened else { return }
-        // Only frames that came before the handler reach this stream: the handler keeps the rest.
-        do {
-            for try await frame in inbound {
-                let opcode: WebSocketOpcode = switch frame.opcode {
-                case .text: .text
-                case .binary: .binary
-                case .continuation: .continuation
-                }
-                channel.eventLoop.execute { handler.value.receiveEarly(opcode: opcode, fin: frame.fin, data: frame.data) }
-            }
-        } catch {
-            relay.logger.debug("connection read ended", metadata: ["conn": "\(conn.id)", "error": "\(type(of: error))"])
+        guard let conn = opened else {
+            channel.close(promise: nil)
+            return
         }
+        try? await channel.closeFuture.get()
         relay.closed(conn)
     }
 }
@@ -70,7 +60,6 @@ struct WebSocketController {
 /// what must happen in order with the frames around it, then ends.
 struct Control: ConnectionControl {
     let relay: Relay
-    let outbound: WebSocketOutboundWriter
 
     func start(for connection: RelayConnection) {
         Task { await run(connection) }
@@ -92,7 +81,7 @@ struct Control: ConnectionControl {
                     case .tryAgainLater: .unknown(1013)
                     case .goingAway: .goingAway
                     }
-                    try await outbound.close(code, reason: error?.code.rawValue)
+                    await conn.sendClose(code, reason: error?.code.rawValue)
                     // A client that never answers the close handshake is cut off.
                     try await Task.sleep(for: .seconds(5))
                     conn.channel?.close(promise: nil)
