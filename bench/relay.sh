@@ -9,6 +9,7 @@ source "$(dirname "$0")/lib.sh"
 : "${LOAD:=$(dirname "$SC")/relay-load}"
 [[ -x "$LOAD" ]] || { echo "relay.sh: build the load generator first: swift build -c release --product relay-load" >&2; exit 1; }
 RUNS=${RUNS:-3}
+PACED=${PACED:-20}
 
 # start_relay [extra serve flags]: starts a relay on a free port; sets RELAY_PID and URL.
 start_relay() {
@@ -40,21 +41,24 @@ bench_flags=(--rate 1000000 --burst 1000000 --max-members 64 --connections-per-a
 echo "## Relay fan-out on loopback"
 echo
 echo "One sender floods an open room (at most 200 messages unacknowledged) or sends at a paced"
-echo "rate; every message is a real Fernet token of a 100-byte plaintext, committed to SQLite"
-echo "before it is acknowledged and forwarded. Latency runs from the sender writing a message to a"
-echo "receiver reading it; the load generator runs on the same $(nproc) cores as the relay and"
-echo "handles frames on its event loops. Each cell is the median of $RUNS runs; load average at"
-echo "the start: $(cut -d' ' -f1-3 /proc/loadavg)."
+echo "rate for $PACED seconds; every message is a real Fernet token of a 100-byte plaintext,"
+echo "committed to SQLite before it is acknowledged and forwarded. Latency runs from the sender's"
+echo "event loop writing a message to a receiver's event loop reading it, over every delivery;"
+echo "\"first\" and \"last\" are the median over messages of the first and the last receiver's"
+echo "latency (the last one waits for the whole fan-out). The load generator runs on the same"
+echo "$(nproc) cores as the relay. Each cell is the median of $RUNS runs; load average at the start:"
+echo "$(cut -d' ' -f1-3 /proc/loadavg)."
 echo
-echo "| receivers | flooded: deliveries/s | messages/s | paced: deliveries/s | p50 | p99 | max |"
-echo "|---:|---:|---:|---:|---:|---:|---:|"
+echo "| receivers | flooded: deliveries/s | messages/s | paced: deliveries/s | p50 | p99 | max | first | last |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for receivers in 10 50; do
     start_relay "${bench_flags[@]}"
     mapfile -t flood < <(runs "$RUNS" fanout --url "$URL" --receivers "$receivers" --messages $((400000 / receivers)))
     first=1
     for rate in 500 5000; do
-        mapfile -t paced < <(runs "$RUNS" fanout --url "$URL" --receivers "$receivers" --rate "$rate" --seconds 5)
+        mapfile -t paced < <(runs "$RUNS" fanout --url "$URL" --receivers "$receivers" --rate "$rate" --seconds "$PACED")
         lat="$(median p50_ms 2 "${paced[@]}") ms | $(median p99_ms 2 "${paced[@]}") ms | $(median max_ms 1 "${paced[@]}") ms"
+        lat+=" | $(median first_receiver_p50_ms 2 "${paced[@]}") ms | $(median last_receiver_p50_ms 2 "${paced[@]}") ms"
         if ((first)); then
             echo "| $receivers | $(median deliveries_per_second 0 "${flood[@]}") | $(median messages_per_second 0 "${flood[@]}") | $rate | $lat |"
             first=0
