@@ -79,6 +79,8 @@ final class Committer: @unchecked Sendable {
             results = batch.map { .failed(.init(.internalError, "the relay could not store this", roomID: $0.request.room,
                                                 clientID: $0.clientID)) }
         }
+        let rows = results.count { if case .committed = $0 { true } else { false } }
+        if rows > 0 { relay.unCheckpointed.withLock { $0.rows += rows } }
         for (p, result) in zip(batch, results) { relay.committed(p, result) }
     }
 }

@@ -25,6 +25,8 @@ public final class Relay: Sendable {
     private let connections = Mutex<[UInt64: RelayConnection]>([:])
     private let nextConnectionID = Atomic<UInt64>(1)
     private let shuttingDown = Atomic<Bool>(false)
+    /// Rows committed since the last checkpoint, and when that was.
+    let unCheckpointed = Mutex<(rows: Int, since: Double)>((0, Relay.now))
 
     /// Opens (creating on first run) the database and applies its migrations.
     public init(configuration: RelayConfiguration) throws {
