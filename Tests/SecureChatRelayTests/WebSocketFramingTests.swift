@@ -78,6 +78,16 @@ import Testing
         }
     }
 
+    @Test func framesBeforeAHalfCloseAreStillAnswered() async throws {
+        try await TestRelay.with { live in
+            let ws = try Self.open(live)
+            ws.send(text: #"{"type":"ping"}"#)
+            ws.shutdownWrite()
+            #expect(try ws.next()?.text == #"{"type":"pong"}"#)
+            #expect(try ws.next() == nil)
+        }
+    }
+
     @Test func theRelaysOwnCloseIsAnsweredOnce() async throws {
         try await TestRelay.with { live in
             let ws = try Self.open(live)

@@ -34,6 +34,8 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     private var readPending = false
     /// A close frame has come in, or the connection failed: nothing more is read.
     private var closing = false
+    /// The client has shut its sending side.
+    private var inputEnded = false
 
     init(relay: Relay, connection: RelayConnection) {
         self.relay = relay
@@ -55,11 +57,11 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     /// The client shut its side of the socket (the server allows half-closure): nothing more
-    /// will come, so the connection ends.
+    /// will come, so the connection ends once the frames already read are handled.
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if let event = event as? ChannelEvent, event == .inputClosed {
-            closing = true
-            context.close(promise: nil)
+            inputEnded = true
+            if !busy { endAfterWrites(context) }
         }
         context.fireUserInboundEventTriggered(event)
     }
@@ -97,6 +99,13 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         default:
             fail(.protocolError, context: context)
         }
+    }
+
+    /// Writes what is queued for the connection (answers to its last frames), then closes.
+    private func endAfterWrites(_ context: ChannelHandlerContext) {
+        closing = true
+        connection.drain()
+        context.close(promise: nil)
     }
 
     /// Sends a close frame (unless the relay already has) and closes the socket once it is out.
@@ -183,7 +192,9 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         busy = false
         guard let context else { return }
         while !busy, let frame = held.popFirst() { handle(frame, context: context) }
-        if !busy, readPending {
+        if !busy, inputEnded {
+            endAfterWrites(context)
+        } else if !busy, readPending {
             readPending = false
             context.read()
         }
