@@ -42,6 +42,8 @@ final class RelayConnection: Sendable {
     /// connection costs no task of its own.
     private let control: (any ConnectionControl)?
     let channel: (any Channel)?
+    /// Writes the connection's framed messages (see `FrameWriter`).
+    private let writer: NIOLoopBound<FrameWriter>?
     private let output: Mutex<Output>
     /// The relay has sent its WebSocket close frame (at most one goes out).
     private let closeSent = Atomic<Bool>(false)
@@ -60,7 +62,7 @@ final class RelayConnection: Sendable {
     }
 
     init(id: UInt64, address: String, challenge: [UInt8], settings: ConnectionStateMachine.Settings, outbox: Int, channel: (any Channel)?,
-         control: (any ConnectionControl)? = nil, openedAt: Double = 0) {
+         writer: NIOLoopBound<FrameWriter>? = nil, control: (any ConnectionControl)? = nil, openedAt: Double = 0) {
         self.id = id
         self.address = address
         self.control = control
@@ -68,6 +70,7 @@ final class RelayConnection: Sendable {
         self.machine = Mutex(ConnectionStateMachine(challenge: challenge, settings: settings))
         self.outbox = outbox
         self.channel = channel
+        self.writer = writer
         self.output = Mutex(Output())
     }
 
@@ -214,17 +217,15 @@ final class RelayConnection: Sendable {
 
     /// On the event loop: write the batch, flush once, and check that the socket keeps up.
     func drain() {
-        guard let channel else { return }
+        guard let channel, let writer else { return }
         let frames = output.withLock { o -> [ByteBuffer] in
             o.flushScheduled = false
             defer { o.ready.removeAll(keepingCapacity: true) }
             return o.ready
         }
         guard !frames.isEmpty else { return }
-        for f in frames {
-            channel.write(WebSocketFrame(fin: true, opcode: .text, data: f), promise: nil)
-        }
-        channel.flush()
+        for f in frames { writer.value.write(framed: f) }
+        writer.value.flush()
         if !channel.isWritable, let buffered = try? channel.syncOptions?.getOption(.bufferedWritableBytes),
            buffered > Self.maxBufferedBytes {
             cutOff()
@@ -242,7 +243,24 @@ final class RelayConnection: Sendable {
         channel?.close(promise: nil)
     }
 
+    /// A frame as a whole WebSocket text message: header and JSON in one buffer, ready for any
+    /// number of connections (a server's frames are not masked).
     static func encode(_ frame: ServerFrame) -> ByteBuffer {
-        ByteBuffer(bytes: FrameCoding.encode(frame))
+        let json = FrameCoding.encode(frame)
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(json.count + 10)
+        buffer.writeInteger(UInt8(0x81))  // FIN, text
+        switch json.count {
+        case ..<126:
+            buffer.writeInteger(UInt8(json.count))
+        case ..<65536:
+            buffer.writeInteger(UInt8(126))
+            buffer.writeInteger(UInt16(json.count))
+        default:
+            buffer.writeInteger(UInt8(127))
+            buffer.writeInteger(UInt64(json.count))
+        }
+        buffer.writeBytes(json)
+        return buffer
     }
 }

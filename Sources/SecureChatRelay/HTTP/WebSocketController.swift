@@ -41,10 +41,13 @@ struct WebSocketController {
         // answers `hello` reaches the handler. (Frames a client sends before it has `hello`, which
         // it has to answer, can reach the WebSocket handler's stream instead and go unread.)
         let opened = try? await channel.eventLoop.submit { [relay] in
-            let conn = relay.open(address: address, channel: channel, control: Control(relay: relay))
+            let pipeline = channel.pipeline.syncOperations
+            let writer = FrameWriter()
+            try pipeline.addHandler(writer, position: .before(try pipeline.handler(type: WebSocketFrameEncoder.self)))
+            let conn = relay.open(address: address, channel: channel, writer: NIOLoopBound(writer, eventLoop: channel.eventLoop),
+                                  control: Control(relay: relay))
             let handler = RelayFrameHandler(relay: relay, connection: conn)
-            let decoder = try channel.pipeline.syncOperations.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self)
-            try channel.pipeline.syncOperations.addHandler(handler, position: .after(decoder))
+            try pipeline.addHandler(handler, position: .after(try pipeline.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self)))
             return conn
         }.get()
         guard let conn = opened else {

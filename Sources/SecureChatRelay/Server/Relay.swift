@@ -53,11 +53,12 @@ public final class Relay: Sendable {
     // MARK: Connections
 
     /// A new WebSocket: its state, its `hello`, or the reason it cannot stay.
-    func open(address: String, channel: (any Channel)?, control: (any ConnectionControl)? = nil) -> RelayConnection {
+    func open(address: String, channel: (any Channel)?, writer: NIOLoopBound<FrameWriter>? = nil,
+              control: (any ConnectionControl)? = nil) -> RelayConnection {
         let connID = nextConnectionID.wrappingAdd(1, ordering: .relaxed).oldValue
         let challenge = SecureRandom.bytes(RelayProtocol.challengeBytes)
         let conn = RelayConnection(id: connID, address: address, challenge: challenge, settings: .init(configuration.limits),
-                                   outbox: configuration.limits.outbox, channel: channel, control: control, openedAt: Self.now)
+                                   outbox: configuration.limits.outbox, channel: channel, writer: writer, control: control, openedAt: Self.now)
         if shuttingDown.load(ordering: .relaxed) {
             conn.close(nil, code: .goingAway)
             return conn
