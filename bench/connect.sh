@@ -9,6 +9,7 @@
 #
 # Needs hyperfine and jq.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
 sc=${SC:-.build/release/securechat}
 runs=${RUNS:-200}
@@ -45,28 +46,19 @@ export SECURECHAT_IDENTITY="$work/sender/id.txt"
 # later one is what a script sending messages does.
 "$sc" connect "$link" --send "first" >/dev/null
 
-measure() { # name command -> appends hyperfine's JSON result to results.jsonl
-    hyperfine -N --style basic --warmup 10 --runs "$runs" --export-json one.json -n "$1" "$2" >&2
-    jq -c '.results[0]' one.json >> results.jsonl
-}
-measure 'securechat --version (start-up alone)' "$sc --version"
-measure 'securechat connect LINK --send TEXT' "$sc connect $link --send hello"
+hf_measure 'securechat --version (start-up alone)' "$sc --version"
+hf_measure 'securechat connect LINK --send TEXT' "$sc connect $link --send hello"
 
 sent=$("$sc" connect "$link" --history --json | jq -s 'map(select(.type == "message")) | length')
-ms() { jq -r --arg n "$1" "select(.command == \$n) | .$2 * 1000" results.jsonl; }
-fmt() { printf '%.2f' "$1"; }
 
 echo "### Chat: connect --send on loopback ($runs runs, $(nproc) cores)"
 echo
-echo "| command | mean (ms) | σ (ms) | min (ms) | median (ms) |"
-echo "|---|---:|---:|---:|---:|"
-jq -r '[.command, .mean, .stddev, .min, .median] | @tsv' results.jsonl |
-    awk -F '\t' '{ printf "| `%s` | %.2f | %.2f | %.2f | %.2f |\n", $1, $2 * 1000, $3 * 1000, $4 * 1000, $5 * 1000 }'
+hf_table
 echo
-runtime=$(ldd "$sc" 2>/dev/null | grep -q libswiftCore && echo "dynamic Swift runtime" || echo "static Swift runtime")
+runtime=$(runtime_kind "$sc")
 echo "Binary: \`$sc\` ($runtime). Relay: \`securechat serve\` with SQLite on the same machine;"
 echo "$sent messages were committed and acknowledged, each read back and verified at the end."
 echo
-send=$(ms 'securechat connect LINK --send TEXT' mean)
+send=$(hf_ms 'securechat connect LINK --send TEXT' mean)
 verdict=$(awk -v a="$send" 'BEGIN { print (a < 30) ? "met" : "not met" }')
 echo "- connect --send, whole process: $(fmt "$send") ms (target < 30 ms: $verdict)"

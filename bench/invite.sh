@@ -8,6 +8,7 @@
 #
 # Needs hyperfine, qrencode and jq. Room files go to a temporary XDG_DATA_HOME, removed at exit.
 set -euo pipefail
+source "$(dirname "$0")/lib.sh"
 
 sc=${SC:-.build/release/securechat}
 runs=${RUNS:-200}
@@ -25,32 +26,23 @@ cd "$work"
 # A real open-room invite (99 bytes), the link both tools encode.
 link=$("$sc" room create bench)
 
-measure() { # name command -> appends hyperfine's JSON result to results.jsonl
-    hyperfine -N --style basic --warmup 10 --runs "$runs" --export-json one.json -n "$1" "$2" >&2
-    jq -c '.results[0]' one.json >> results.jsonl
-}
-measure 'securechat --version (start-up alone)' "$sc --version"
-measure 'securechat invite-qr -o invite.png LINK' "$sc invite-qr -o invite.png $link"
-measure 'qrencode -o invite.png LINK' "qrencode -o invite.png $link"
-measure 'securechat room create NAME' "$sc room create bench"
+hf_measure 'securechat --version (start-up alone)' "$sc --version"
+hf_measure 'securechat invite-qr -o invite.png LINK' "$sc invite-qr -o invite.png $link"
+hf_measure 'qrencode -o invite.png LINK' "qrencode -o invite.png $link"
+hf_measure 'securechat room create NAME' "$sc room create bench"
 
-ms() { jq -r --arg n "$1" "select(.command == \$n) | .$2 * 1000" results.jsonl; }
-fmt() { printf '%.2f' "$1"; }
 
 echo "### Invites: invite-qr and room create ($runs runs each, $(nproc) cores)"
 echo
-echo "| command | mean (ms) | σ (ms) | min (ms) | median (ms) |"
-echo "|---|---:|---:|---:|---:|"
-jq -r '[.command, .mean, .stddev, .min, .median] | @tsv' results.jsonl |
-    awk -F '\t' '{ printf "| `%s` | %.2f | %.2f | %.2f | %.2f |\n", $1, $2 * 1000, $3 * 1000, $4 * 1000, $5 * 1000 }'
+hf_table
 echo
-runtime=$(ldd "$sc" 2>/dev/null | grep -q libswiftCore && echo "dynamic Swift runtime" || echo "static Swift runtime")
+runtime=$(runtime_kind "$sc")
 echo "Binary: \`$sc\` ($runtime)."
 echo
 
-qr=$(ms 'securechat invite-qr -o invite.png LINK' mean)
-ref=$(ms 'qrencode -o invite.png LINK' mean)
-create=$(ms 'securechat room create NAME' mean)
+qr=$(hf_ms 'securechat invite-qr -o invite.png LINK' mean)
+ref=$(hf_ms 'qrencode -o invite.png LINK' mean)
+create=$(hf_ms 'securechat room create NAME' mean)
 verdict() { awk -v a="$1" -v b="$2" 'BEGIN { print (a <= b) ? "met" : "not met" }'; }
 echo "- invite-qr vs qrencode: $(fmt "$qr") ms vs $(fmt "$ref") ms, $(awk -v a="$qr" -v b="$ref" 'BEGIN { printf "%.1f", a / b }')× (target ≤ 1×: $(verdict "$qr" "$ref"))"
 echo "- room create: $(fmt "$create") ms (target < 10 ms: $(verdict "$create" 10))"

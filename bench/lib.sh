@@ -25,3 +25,27 @@ subprocess.run(["bash", "-c", sys.argv[1]], stdout=subprocess.DEVNULL, stderr=su
 print(f"{time.perf_counter() - t:.3f}")
 PY
 }
+
+# hf_measure NAME COMMAND: hyperfine on one command, run directly (no shell in between) $runs
+# times, its result appended as a JSON line to results.jsonl in the current directory.
+hf_measure() {
+    hyperfine -N --style basic --warmup 10 --runs "$runs" --export-json one.json -n "$1" "$2" >&2
+    jq -c '.results[0]' one.json >> results.jsonl
+}
+
+# hf_ms NAME FIELD: a field (mean, stddev, min, median) of a measured command, in milliseconds.
+hf_ms() { jq -r --arg n "$1" "select(.command == \$n) | .$2 * 1000" results.jsonl; }
+
+# hf_table: every result in results.jsonl as a markdown table.
+hf_table() {
+    echo "| command | mean (ms) | σ (ms) | min (ms) | median (ms) |"
+    echo "|---|---:|---:|---:|---:|"
+    jq -r '[.command, .mean, .stddev, .min, .median] | @tsv' results.jsonl |
+        awk -F '\t' '{ printf "| `%s` | %.2f | %.2f | %.2f | %.2f |\n", $1, $2 * 1000, $3 * 1000, $4 * 1000, $5 * 1000 }'
+}
+
+# fmt N: two decimals.
+fmt() { printf '%.2f' "$1"; }
+
+# runtime_kind BINARY: whether it carries the Swift runtime or loads it.
+runtime_kind() { ldd "$1" 2>/dev/null | grep -q libswiftCore && echo "dynamic Swift runtime" || echo "static Swift runtime"; }
