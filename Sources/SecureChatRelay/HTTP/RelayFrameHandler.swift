@@ -87,18 +87,19 @@ final class RelayFrameHandler: ChannelDuplexHandler, RemovableChannelHandler {
         case .pong:
             break
         case .connectionClose:
-            // Answer with the client's status code, then close the socket.
             var data = frame.unmaskedData
-            let code: WebSocketErrorCode = switch data.readInteger(as: UInt16.self) {
-            case nil: .normalClosure
-            case let n? where (1000...1011).contains(n) && ![1004, 1005, 1006].contains(n), let n? where (3000...4999).contains(n):
-                WebSocketErrorCode(codeNumber: Int(n))
-            default: .protocolError
-            }
-            fail(code, context: context)
+            fail(Self.answer(toClose: data.readInteger(as: UInt16.self)), context: context)
         default:
             fail(.protocolError, context: context)
         }
+    }
+
+    /// The status code that answers a client's close frame: its own (none given: 1000), or 1002
+    /// for a code that may not be sent (RFC 6455 §7.4).
+    static func answer(toClose code: UInt16?) -> WebSocketErrorCode {
+        guard let code else { return .normalClosure }
+        let sendable = (1000...1011).contains(code) && ![1004, 1005, 1006].contains(code) || (3000...4999).contains(code)
+        return sendable ? WebSocketErrorCode(codeNumber: Int(code)) : .protocolError
     }
 
     /// Writes what is queued for the connection (answers to its last frames), then closes.
