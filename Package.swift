@@ -109,6 +109,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                // The store's own tests read the database directly.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         // Runs the built binary, as a user or a script would.
         .testTarget(

@@ -279,72 +279,91 @@ final class RelayStore: Sendable {
     /// Commits a batch in one transaction, in order. Sequence numbers are per room, without gaps.
     /// Synchronous: the commit loop runs on its own thread.
     func commit(_ batch: [CommitRequest]) throws -> [CommitResult] {
-        try pool.write { db in
-            var results = [CommitResult]()
-            results.reserveCapacity(batch.count)
-            // Per room and batch, one indexed lookup gives expiry and the last sequence number.
-            var rooms = [String: (expiresAt: Int64, lastSeq: Int64)?]()
-            let lookup = try db.cachedStatement(sql: """
-                SELECT expires_at, (SELECT COALESCE(MAX(seq), 0) FROM history WHERE room_id = ?1) FROM rooms WHERE id = ?1
-                """)
-            for request in batch {
-                let found: (expiresAt: Int64, lastSeq: Int64)?
-                if let cached = rooms[request.room] { found = cached } else {
-                    found = try Row.fetchOne(lookup, arguments: [request.room]).map { ($0[0], $0[1]) }
-                    rooms[request.room] = found
-                }
-                guard let found else {
-                    results.append(.failed(ErrorFrame(.roomNotFound, "no such room", roomID: request.room)))
+        try pool.writeWithoutTransaction { db in
+            try Self.immediateTransaction(db) { try Self.commitRows(batch, db) }
+        }
+    }
+
+    /// `BEGIN IMMEDIATE` ... `COMMIT` with both statements prepared once per connection. GRDB's
+    /// `write` prepares them anew for every transaction, which the commit loop, one transaction
+    /// per batch, would pay on every message at a low rate.
+    static func immediateTransaction<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        try db.cachedStatement(sql: "BEGIN IMMEDIATE TRANSACTION").execute()
+        do {
+            let result = try body()
+            try db.cachedStatement(sql: "COMMIT TRANSACTION").execute()
+            return result
+        } catch {
+            if db.isInsideTransaction { try? db.rollback() }
+            throw error
+        }
+    }
+
+    static func commitRows(_ batch: [CommitRequest], _ db: Database) throws -> [CommitResult] {
+        var results = [CommitResult]()
+        results.reserveCapacity(batch.count)
+        // Per room and batch, one indexed lookup gives expiry and the last sequence number.
+        var rooms = [String: (expiresAt: Int64, lastSeq: Int64)?]()
+        let lookup = try db.cachedStatement(sql: """
+            SELECT expires_at, (SELECT COALESCE(MAX(seq), 0) FROM history WHERE room_id = ?1) FROM rooms WHERE id = ?1
+            """)
+        for request in batch {
+            let found: (expiresAt: Int64, lastSeq: Int64)?
+            if let cached = rooms[request.room] { found = cached } else {
+                found = try Row.fetchOne(lookup, arguments: [request.room]).map { ($0[0], $0[1]) }
+                rooms[request.room] = found
+            }
+            guard let found else {
+                results.append(.failed(ErrorFrame(.roomNotFound, "no such room", roomID: request.room)))
+                continue
+            }
+            let room = (id: request.room, expiresAt: found.expiresAt)
+            var seq = found.lastSeq
+            switch request {
+            case .send(_, let sender, let clientID, let ciphertext, let time):
+                if time >= room.expiresAt {
+                    results.append(.failed(ErrorFrame(.roomExpired, "the room has expired", roomID: room.id, clientID: clientID)))
                     continue
                 }
-                let room = (id: request.room, expiresAt: found.expiresAt)
-                var seq = found.lastSeq
-                switch request {
-                case .send(_, let sender, let clientID, let ciphertext, let time):
-                    if time >= room.expiresAt {
-                        results.append(.failed(ErrorFrame(.roomExpired, "the room has expired", roomID: room.id, clientID: clientID)))
-                        continue
-                    }
-                    // One statement in the common case: the unique index on (room, sender, client id)
-                    // turns a resend into a no-op, and only then is the original looked up.
-                    let insert = try db.cachedStatement(sql: """
-                        INSERT INTO history (room_id, seq, kind, sender, client_id, ciphertext, time) VALUES (?, ?, 'message', ?, ?, ?, ?)
-                        ON CONFLICT (room_id, sender, client_id) WHERE client_id IS NOT NULL DO NOTHING
-                        """)
-                    try insert.execute(arguments: [room.id, seq + 1, Data(sender), clientID, ciphertext, time])
-                    guard db.changesCount > 0 else {
-                        let find = try db.cachedStatement(sql: "SELECT seq FROM history WHERE room_id = ? AND sender = ? AND client_id = ?")
-                        let existing = try Int64.fetchOne(find, arguments: [room.id, Data(sender), clientID]) ?? 0
-                        results.append(.duplicate(seq: existing))
-                        continue
-                    }
-                    seq += 1
-                case .rotate(_, let by, let frame, let time):
-                    let members = Set(try Data.fetchAll(db, sql: "SELECT signing_key FROM members WHERE room_id = ?",
-                                                        arguments: [room.id]).map { Array($0) })
-                    if frame.sealedKeys.contains(where: { !members.contains($0.member.bytes) }) {
-                        results.append(.failed(ErrorFrame(.notMember, "a sealed key is addressed to someone who is not a member",
-                                                          roomID: room.id)))
-                        continue
-                    }
-                    seq += 1
-                    try db.execute(sql: """
-                        INSERT INTO history (room_id, seq, kind, sender, access_key, time) VALUES (?, ?, 'rotate', ?, ?, ?)
-                        """, arguments: [room.id, seq, Data(by), frame.accessKey.map { Data($0.bytes) }, time])
-                    for k in frame.sealedKeys {
-                        try db.execute(sql: "INSERT INTO sealed_keys (room_id, seq, member, enc, ct, signature) VALUES (?, ?, ?, ?, ?, ?)",
-                                       arguments: [room.id, seq, Data(k.member.bytes), Data(k.enc.bytes), Data(k.ct.bytes),
-                                                   Data(k.signature.bytes)])
-                    }
-                    if let key = frame.accessKey {
-                        try db.execute(sql: "UPDATE rooms SET access_key = ? WHERE id = ?", arguments: [Data(key.bytes), room.id])
-                    }
+                // One statement in the common case: the unique index on (room, sender, client id)
+                // turns a resend into a no-op, and only then is the original looked up.
+                let insert = try db.cachedStatement(sql: """
+                    INSERT INTO history (room_id, seq, kind, sender, client_id, ciphertext, time) VALUES (?, ?, 'message', ?, ?, ?, ?)
+                    ON CONFLICT (room_id, sender, client_id) WHERE client_id IS NOT NULL DO NOTHING
+                    """)
+                try insert.execute(arguments: [room.id, seq + 1, Data(sender), clientID, ciphertext, time])
+                guard db.changesCount > 0 else {
+                    let find = try db.cachedStatement(sql: "SELECT seq FROM history WHERE room_id = ? AND sender = ? AND client_id = ?")
+                    let existing = try Int64.fetchOne(find, arguments: [room.id, Data(sender), clientID]) ?? 0
+                    results.append(.duplicate(seq: existing))
+                    continue
                 }
-                rooms[room.id] = (found.expiresAt, seq)
-                results.append(.committed(seq: seq))
+                seq += 1
+            case .rotate(_, let by, let frame, let time):
+                let members = Set(try Data.fetchAll(db, sql: "SELECT signing_key FROM members WHERE room_id = ?",
+                                                    arguments: [room.id]).map { Array($0) })
+                if frame.sealedKeys.contains(where: { !members.contains($0.member.bytes) }) {
+                    results.append(.failed(ErrorFrame(.notMember, "a sealed key is addressed to someone who is not a member",
+                                                      roomID: room.id)))
+                    continue
+                }
+                seq += 1
+                try db.execute(sql: """
+                    INSERT INTO history (room_id, seq, kind, sender, access_key, time) VALUES (?, ?, 'rotate', ?, ?, ?)
+                    """, arguments: [room.id, seq, Data(by), frame.accessKey.map { Data($0.bytes) }, time])
+                for k in frame.sealedKeys {
+                    try db.execute(sql: "INSERT INTO sealed_keys (room_id, seq, member, enc, ct, signature) VALUES (?, ?, ?, ?, ?, ?)",
+                                   arguments: [room.id, seq, Data(k.member.bytes), Data(k.enc.bytes), Data(k.ct.bytes),
+                                               Data(k.signature.bytes)])
+                }
+                if let key = frame.accessKey {
+                    try db.execute(sql: "UPDATE rooms SET access_key = ? WHERE id = ?", arguments: [Data(key.bytes), room.id])
+                }
             }
-            return results
+            rooms[room.id] = (found.expiresAt, seq)
+            results.append(.committed(seq: seq))
         }
+        return results
     }
 
     /// History with `after < seq <= through`, oldest first, as `member` is to see it.
