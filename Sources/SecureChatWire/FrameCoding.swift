@@ -7,11 +7,19 @@ import Foundation
 /// JSON text for frames, one object per WebSocket text frame. Keys are sorted so that the same
 /// frame is always the same bytes (tests and logs compare them), slashes are not escaped.
 public enum FrameCoding {
-    public static func encode(_ frame: ServerFrame) -> [UInt8] { encodeValue(frame) }
+    public static func encode(_ frame: ServerFrame) -> [UInt8] {
+        switch frame {
+        case .message(let m): FlatJSON.encode(m)
+        case .ack(let a): FlatJSON.encode(a)
+        default: encodeValue(frame)
+        }
+    }
+
     public static func encode(_ frame: ClientFrame) -> [UInt8] { encodeValue(frame) }
 
     public static func decodeClientFrame<C: Collection<UInt8>>(_ bytes: C) throws(FrameDecodingError) -> ClientFrame {
-        try decodeValue(ClientFrame.self, bytes)
+        if let send = bytes.withContiguousStorageIfAvailable(FlatJSON.decodeSend) ?? nil { return .send(send) }
+        return try decodeValue(ClientFrame.self, bytes)
     }
 
     public static func decodeServerFrame<C: Collection<UInt8>>(_ bytes: C) throws(FrameDecodingError) -> ServerFrame {
