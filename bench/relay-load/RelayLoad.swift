@@ -53,21 +53,18 @@ struct Fanout: AsyncParsableCommand {
         let token = Fernet(key: roomKey).encrypt([UInt8](repeating: 0x61, count: size), now: UInt64(Date().timeIntervalSince1970))
 
         let delivered = Atomic<Int>(0)
-        let latencies = Mutex<[UInt64]>([])
-        // Per message: the first and the last receiver's latency (how long the fan-out itself takes).
-        let spans = Mutex<[Int: (first: UInt64, last: UInt64)]>([:])
         let recording = Atomic<Bool>(false)
-        let onMessage: @Sendable (ByteBuffer) -> Void = { data in
-            delivered.add(1, ordering: .relaxed)
-            guard recording.load(ordering: .relaxed), let id = RawConnection.clientID(data),
-                  let dash = id.firstIndex(of: "-"), let sent = UInt64(id[id.index(after: dash)...]) else { return }
-            let latency = nanos() &- sent
-            latencies.withLock { $0.append(latency) }
-            if let n = Int(id[..<dash]) {
-                spans.withLock { s in
-                    let old = s[n] ?? (latency, latency)
-                    s[n] = (min(old.first, latency), max(old.last, latency))
-                }
+        // Each receiver records into its own list, touched only by its event loop until the end:
+        // a lock shared by the receivers could make one wait for another that the relay's threads
+        // have preempted, and that wait would be counted as relay latency.
+        let recorders = (0..<receivers).map { _ in Recorder() }
+        func onMessage(_ recorder: Recorder) -> @Sendable (ByteBuffer) -> Void {
+            { data in
+                let now = nanos()
+                delivered.add(1, ordering: .relaxed)
+                guard recording.load(ordering: .relaxed), let id = RawConnection.clientID(data), let dash = id.firstIndex(of: "-"),
+                      let n = Int(id[..<dash]), let sent = UInt64(id[id.index(after: dash)...]) else { return }
+                recorder.samples.withLock { $0.append((n, now &- sent)) }
             }
         }
         let window = Permits(self.window)
@@ -85,7 +82,7 @@ struct Fanout: AsyncParsableCommand {
                                       signature: WireBytes(try sender.signing.signature(for: payload)))))
         _ = try await sender.wait("create_room") { if case .roomCreated(let c) = $0 { c } else { nil } }
         var all = [sender]
-        for _ in 0..<receivers { all.append(try await RawConnection.connect(host: host, port: port, onMessage: onMessage)) }
+        for r in recorders { all.append(try await RawConnection.connect(host: host, port: port, onMessage: onMessage(r))) }
         for (i, c) in all.enumerated() {
             if i > 0 { try await c.authenticate(name: "receiver-\(i)") }
             let proof = try access.signature(for: SignedPayload.join(challenge: c.challenge, signingKey: c.key.bytes))
@@ -127,9 +124,16 @@ struct Fanout: AsyncParsableCommand {
             try await clock.sleep(until: clock.now + .seconds(seconds) + .milliseconds(10))
             let deadline = clock.now + .seconds(10)
             while delivered.load(ordering: .relaxed) < total * receivers, clock.now < deadline { try await Task.sleep(for: .milliseconds(1)) }
-            let sorted = latencies.withLock { $0 }.sorted()
+            let samples = recorders.flatMap { r in r.samples.withLock { $0 } }
+            let sorted = samples.map(\.latency).sorted()
             func pct(_ p: Double) -> Double { sorted.isEmpty ? 0 : Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * p))]) / 1e6 }
-            let all = spans.withLock { Array($0.values) }
+            // Per message: the first and the last receiver's latency (how long the fan-out itself takes).
+            var spans = [Int: (first: UInt64, last: UInt64)]()
+            for (n, latency) in samples {
+                let old = spans[n] ?? (latency, latency)
+                spans[n] = (min(old.first, latency), max(old.last, latency))
+            }
+            let all = Array(spans.values)
             func median(_ xs: [UInt64]) -> Double { xs.isEmpty ? 0 : Double(xs.sorted()[xs.count / 2]) / 1e6 }
             result = ["deliveries_per_second": Double(rate), "deliveries": Double(sorted.count), "p50_ms": pct(0.50),
                       "p99_ms": pct(0.99), "max_ms": sorted.last.map { Double($0) / 1e6 } ?? 0,

@@ -85,3 +85,8 @@ final class Permits: Sendable {
         w?.resume()
     }
 }
+
+/// One receiver's deliveries: message number and latency in nanoseconds.
+final class Recorder: Sendable {
+    let samples = Mutex<[(n: Int, latency: UInt64)]>([])
+}
