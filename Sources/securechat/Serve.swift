@@ -4,6 +4,7 @@ import SecureChatRelay
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Run a relay that stores and forwards ciphertext for end-to-end encrypted rooms.",
         discussion: """
             The relay never sees a room key or a plaintext: clients encrypt before sending, and \
