@@ -51,7 +51,7 @@ hf_measure 'securechat connect LINK --send TEXT' "$sc connect $link --send hello
 
 sent=$("$sc" connect "$link" --history --json | jq -s 'map(select(.type == "message")) | length')
 
-echo "### Chat: connect --send on loopback ($runs runs, $(nproc) cores)"
+echo "## Chat: connect --send on loopback ($runs runs, $(nproc) cores)"
 echo
 hf_table
 echo

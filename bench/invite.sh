@@ -32,7 +32,7 @@ hf_measure 'qrencode -o invite.png LINK' "qrencode -o invite.png $link"
 hf_measure 'securechat room create NAME' "$sc room create bench"
 
 
-echo "### Invites: invite-qr and room create ($runs runs each, $(nproc) cores)"
+echo "## Invites: invite-qr and room create ($runs runs each, $(nproc) cores)"
 echo
 hf_table
 echo
