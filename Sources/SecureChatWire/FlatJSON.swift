@@ -1,7 +1,7 @@
-/// The two frames on every message's path, written and read without `Codable`: the relay
-/// handles each message once as a `send`, then writes it as an `ack` and a `message`. At a
-/// chat's pace the code runs cold, and `JSONDecoder`/`JSONEncoder` then cost tens of
-/// microseconds a frame where these take a few.
+/// The frames on every message's path, written and read without `Codable`: the relay reads
+/// each message once as a `send`, then writes it as an `ack` and a `message`. At a chat's pace
+/// the code runs cold, and there `JSONDecoder` took 73 µs to read a `send` where this reader
+/// takes 14 µs (the two encodes: about 65 µs against 24 µs).
 ///
 /// Both produce exactly what the `Codable` path does (the tests compare them byte for byte and
 /// error for error): the writer emits the same bytes as `FrameCoding.encodeValue`, and the
