@@ -126,8 +126,6 @@ extension ChatSession {
         case .expire:
             phase = .finished
             return [.emit(.notice(Notice(kind: .expire, time: e.time))), .finish(.roomExpired)]
-        default:
-            break
         }
         let kind = Notice.Kind(rawValue: e.event.rawValue) ?? .join
         var who = member.map(view)
