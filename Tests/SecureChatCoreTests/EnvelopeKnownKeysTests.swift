@@ -79,14 +79,15 @@ import SecureChatCrypto
 
     /// Made with Python's `cryptography` and hashlib from the definition in SafetyNumber.swift.
     @Test func safetyNumberMatchesAnIndependentImplementation() {
-        #expect(SafetyNumber.compute(alice, bob) == "46115 91463 50308 70176 03557 40362")
+        #expect(SafetyNumber.compute(alice, bob) == "68603 57763 68239 63557 93817 44668 98890 23745 09335 28372 20137 66104")
     }
 
     @Test func safetyNumberIsTheSameFromBothSides() {
         #expect(SafetyNumber.compute(alice, bob) == SafetyNumber.compute(bob, alice))
         #expect(SafetyNumber.compute(alice, mallory) != SafetyNumber.compute(alice, bob))
         let n = SafetyNumber.compute(alice, mallory)
-        #expect(n.count == 35 && n.split(separator: " ").allSatisfy { $0.count == 5 && $0.allSatisfy(\.isNumber) })
+        // Signal's length: twelve groups of five digits, about 100 bits for each member's keys.
+        #expect(n.count == 71 && n.split(separator: " ").count == 12 && n.split(separator: " ").allSatisfy { $0.count == 5 && $0.allSatisfy(\.isNumber) })
     }
 
     // MARK: sealed room keys
