@@ -43,7 +43,7 @@ extension ChatSession {
         case .known: return (nil, false)
         case .new: return (nil, true)
         case .changed(let previous):
-            return (Notice(kind: .keyChanged, member: view(key), time: Int64(now), detail: previous.fingerprint), true)
+            return (Notice(kind: .keyChanged, member: view(key), time: Int64(clamping: now), detail: previous.fingerprint), true)
         }
     }
 
@@ -85,7 +85,7 @@ extension ChatSession {
         knockID = nil
         phase = .joining
         return [.emit(.roomKeysChanged(verifier.keys)),
-                .emit(.notice(Notice(kind: .approved, by: view(a.approver.bytes), time: Int64(now)))),
+                .emit(.notice(Notice(kind: .approved, by: view(a.approver.bytes), time: Int64(clamping: now)))),
                 .write(.join(.init(roomID: roomID, afterSeq: lastSeq)))]
     }
 

@@ -125,7 +125,7 @@ enum ClientStateFile {
 
     /// nil for a file that is not this format: the state is then rebuilt from the history.
     static func decode(_ bytes: [UInt8]) -> ResumeState? {
-        guard let s = try? JSONDecoder().decode(Stored.self, from: Data(bytes)), s.format == format else { return nil }
+        guard let s = try? JSONDecoder().decode(Stored.self, from: Data(bytes)), s.format == format, s.lastSeq >= 0 else { return nil }
         var senders = [[UInt8]: UInt64]()
         for (k, v) in s.senders {
             guard let key = Base64.decode(Array(k.utf8), alphabet: .url, padded: false), key.count == 32 else { return nil }
