@@ -1,0 +1,25 @@
+import SecureChatCore
+import SecureChatCrypto
+import SecureChatWire
+import Testing
+@testable import SecureChatClient
+
+/// Issue 17: what the relay (or a file, or another member) hands the session is checked where
+/// it is used, and nothing in it can name a path or pass for a member.
+@Suite struct UntrustedInputTests {
+    /// Finding 9: an approval "signed" by the identity point with the universal signature
+    /// (R = identity, S = 0) verified, so a relay could admit a joiner with a room key of its
+    /// own choosing. The approver's key is refused now.
+    @Test func anApprovalByASmallOrderKeyIsRefused() throws {
+        var s = Script(People.bob, name: "bob", target: .room(Relay.room, policy: .approval), keys: [])
+        s.open()
+        s.feed(Relay.hello(), .knocked(.init(roomID: Relay.room, knockID: "k1", expiresAt: 5)))
+        let relayKey = FernetKey.generate()
+        let (enc, ct) = try RoomKeySeal.seal(relayKey, to: People.bob.agreementKey.publicKey, roomID: Relay.room)
+        let identity: [UInt8] = [1] + [UInt8](repeating: 0, count: 31)
+        let out = s.feed(.approved(.init(roomID: Relay.room, enc: WireBytes(enc), ct: WireBytes(ct), approver: WireBytes(identity),
+                                         signature: WireBytes(identity + [UInt8](repeating: 0, count: 32)))))
+        guard case .notAdmitted? = out.finish else { Issue.record("admitted by the identity point: \(out)"); return }
+        #expect(!s.session.keys.contains(relayKey))
+    }
+}
