@@ -63,6 +63,8 @@ extension ChatSession {
 
     mutating func knocked(_ k: ServerFrame.Knocked) -> [Action] {
         guard phase == .knocking else { return [] }
+        // The relay names the room of a knock by code; the id becomes a file name later.
+        guard Validation.isRoomID(k.roomID) else { return finish(.notAdmitted("the relay named an invalid room id")) }
         if roomID == nil {
             roomID = k.roomID
             verifier = EnvelopeVerifier(roomID: k.roomID, keys: verifier.keys, highestCounters: config.resume.senders)

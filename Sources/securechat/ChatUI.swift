@@ -231,7 +231,7 @@ final class ChatUI: Sendable {
         } catch let f as Failure {
             Diagnostics.warning(f.message)
         } catch {
-            Diagnostics.warning("\(error)")
+            Diagnostics.warning(((error as? Failure) ?? Failure(error))?.message ?? "\(error)")
         }
     }
 
