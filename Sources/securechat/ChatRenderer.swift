@@ -85,8 +85,9 @@ struct ChatRenderer: Sendable {
         return paint("*** join code: \(code) (until \(clock(UInt64(clamping: expiresAt))))", "36")
     }
 
-    func status(_ text: String) -> String { paint("*** \(text)", "36") }
-    func problem(_ text: String) -> String { paint("!!! \(text)", "1;31") }
+    /// Status and problem lines embed relay text (error messages, names): sanitized here.
+    func status(_ text: String) -> String { paint("*** \(TerminalText.sanitize(text))", "36") }
+    func problem(_ text: String) -> String { paint("!!! \(TerminalText.sanitize(text))", "1;31") }
 
     // MARK: pieces
 

@@ -70,4 +70,67 @@ import Glibc
         #expect(listener.wait(timeout: 30) == 0, "\(listener.stderr)")
         #expect(listener.stdout.contains("[--:--] mallory (") && listener.stdout.contains("): still here"), "\(listener.stdout)")
     }
+
+    // MARK: finding 7
+
+    /// OSC 52 (clipboard write), a title change, a screen clear, an 8-bit CSI and a bidi
+    /// override, around a visible marker.
+    static let hostile = "\u{1B}]52;c;cHduZWQ=\u{07}\u{1B}]0;owned\u{07}\u{1B}[2J\u{9B}31m\u{202E}MARKER\u{1B}[0m\r\u{08}"
+
+    /// No ESC, no C0 control but the line feed, no DEL, no C1 control, no bidi control.
+    static func isClean(_ text: String) -> Bool {
+        !text.unicodeScalars.contains { s in
+            (s.value < 0x20 && s.value != 0x0a) || (0x7f...0x9f).contains(s.value) || [0x200e, 0x200f, 0x061c].contains(s.value)
+                || (0x202a...0x202e).contains(s.value) || (0x2066...0x2069).contains(s.value)
+        }
+    }
+
+    static func link(_ relay: FakeRelay) -> String {
+        "\(relay.url)/join/AAAAAAAAAAAAAAAAAAAAAA#v=1&k=cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4"
+    }
+
+    /// Issue 17, finding 7: a relay's error messages went to the terminal raw. Here the real
+    /// client meets a relay that puts escape sequences in every error it sends.
+    @Test func aHostileRelaysErrorsReachTheTerminalClean() throws {
+        let relay = try FakeRelay(mode: "live", text: Self.hostile)
+        let alice = try Person("alice")
+        let sent = try alice.run(["connect", Self.link(relay), "--send", "hi"], timeout: 30)
+        #expect(sent.status == 1, "\(sent.stderr)")
+        #expect(sent.stderr.contains("securechat: error: the message was not sent: "), "\(sent.stderr)")
+        #expect(sent.stderr.contains("MARKER"))
+        #expect(Self.isClean(sent.stderr), "\(sent.stderr.debugDescription)")
+        #expect(Self.isClean(sent.out))
+
+        let refusing = try FakeRelay(mode: "refuse", text: Self.hostile)
+        let refused = try alice.run(["connect", Self.link(refusing), "--history"], timeout: 30)
+        #expect(refused.status == 6, "\(refused.stderr)")
+        #expect(refused.stderr.contains("MARKER") && Self.isClean(refused.stderr), "\(refused.stderr.debugDescription)")
+
+        let denying = try FakeRelay(mode: "deny", text: Self.hostile)
+        let denied = try alice.run(["connect", "--code", "123456", "--server", denying.url, "--listen"], timeout: 30)
+        #expect(denied.status == 6, "\(denied.stderr)")
+        #expect(denied.stderr.contains("MARKER") && Self.isClean(denied.stderr), "\(denied.stderr.debugDescription)")
+    }
+
+    /// Names, notes and the room name from a hostile relay, as lines for people (clean) and as
+    /// JSON for programs (exact, escaped by the encoder).
+    @Test func hostileNamesAndNotesAreCleanForPeopleAndExactInJSON() throws {
+        let relay = try FakeRelay(mode: "live", text: Self.hostile)
+        let alice = try Person("alice")
+        let plain = try alice.spawn(["connect", Self.link(relay), "--listen"])
+        try plain.waitFor("knocks")
+        plain.signal(SIGTERM)
+        #expect(plain.wait() == 0)
+        #expect(plain.stdout.contains("MARKER") && Self.isClean(plain.stdout), "\(plain.stdout.debugDescription)")
+        #expect(Self.isClean(plain.stderr), "\(plain.stderr.debugDescription)")
+
+        let json = try alice.spawn(["connect", Self.link(relay), "--listen", "--json"])
+        try json.waitFor("\"knock\"")
+        json.signal(SIGTERM)
+        #expect(json.wait() == 0)
+        #expect(!json.stdout.unicodeScalars.contains { $0.value == 0x1b || $0.value == 0x9b || $0.value == 0x202e })
+        let knock = try #require(Person.lines(json.stdout).first { $0["event"] as? String == "knock" })
+        #expect(knock["detail"] as? String == Self.hostile && knock["name"] as? String == Self.hostile)
+        #expect(Self.isClean(json.stderr), "\(json.stderr.debugDescription)")
+    }
 }
