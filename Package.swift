@@ -36,7 +36,8 @@ let package = Package(
         // The only importer of COpenSSL.
         .target(name: "SecureChatCrypto", dependencies: ["COpenSSL"]),
         // Formats and domain: values in, values or typed errors out. No printing, exiting or sockets.
-        .target(name: "SecureChatCore", dependencies: ["SecureChatCrypto"]),
+        // Wire for the protocol's identifier rules (a room id is defined once, there).
+        .target(name: "SecureChatCore", dependencies: ["SecureChatCrypto", "SecureChatWire"]),
         // Invite link -> QR matrix (libqrencode) -> PNG (libpng) / SVG / terminal text.
         .target(name: "SecureChatQR", dependencies: ["CQREncode", "CPNG"]),
         // Relay frames (Codable), protocol version, error codes, signed-payload layouts. Foundation only.
@@ -93,7 +94,7 @@ let package = Package(
         // Shared by the test targets: where the vectors are, hex, Wycheproof's layout.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SecureChatCryptoTests", dependencies: ["SecureChatCrypto", "TestSupport"]),
-        .testTarget(name: "SecureChatCoreTests", dependencies: ["SecureChatCore", "SecureChatCrypto", "TestSupport"]),
+        .testTarget(name: "SecureChatCoreTests", dependencies: ["SecureChatCore", "SecureChatCrypto", "SecureChatWire", "TestSupport"]),
         .testTarget(name: "SecureChatQRTests", dependencies: ["SecureChatQR", "CPNG"], exclude: ["Golden"]),
         .testTarget(name: "SecureChatWireTests", dependencies: ["SecureChatWire", "SecureChatCrypto"]),
         .testTarget(name: "SecureChatClientTests", dependencies: ["SecureChatClient", "SecureChatCore", "SecureChatWire", "SecureChatCrypto"]),

@@ -24,7 +24,7 @@ public struct ChatClient: Sendable {
     public let server: ServerAddress
     let now: @Sendable () -> UInt64
 
-    public init(server: ServerAddress, now: @escaping @Sendable () -> UInt64 = { UInt64(time(nil)) }) {
+    public init(server: ServerAddress, now: @escaping @Sendable () -> UInt64 = { UInt64(clamping: time(nil)) }) {
         self.server = server
         self.now = now
     }

@@ -43,7 +43,7 @@ extension ChatSession {
         case .known: return (nil, false)
         case .new: return (nil, true)
         case .changed(let previous):
-            return (Notice(kind: .keyChanged, member: view(key), time: Int64(now), detail: previous.fingerprint), true)
+            return (Notice(kind: .keyChanged, member: view(key), time: Int64(clamping: now), detail: previous.fingerprint), true)
         }
     }
 
@@ -63,6 +63,8 @@ extension ChatSession {
 
     mutating func knocked(_ k: ServerFrame.Knocked) -> [Action] {
         guard phase == .knocking else { return [] }
+        // The relay names the room of a knock by code; the id becomes a file name later.
+        guard Validation.isRoomID(k.roomID) else { return finish(.notAdmitted("the relay named an invalid room id")) }
         if roomID == nil {
             roomID = k.roomID
             verifier = EnvelopeVerifier(roomID: k.roomID, keys: verifier.keys, highestCounters: config.resume.senders)
@@ -85,7 +87,7 @@ extension ChatSession {
         knockID = nil
         phase = .joining
         return [.emit(.roomKeysChanged(verifier.keys)),
-                .emit(.notice(Notice(kind: .approved, by: view(a.approver.bytes), time: Int64(now)))),
+                .emit(.notice(Notice(kind: .approved, by: view(a.approver.bytes), time: Int64(clamping: now)))),
                 .write(.join(.init(roomID: roomID, afterSeq: lastSeq)))]
     }
 

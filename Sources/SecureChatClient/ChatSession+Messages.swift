@@ -22,9 +22,15 @@ extension ChatSession {
         guard phase == .live, let roomID, let key = verifier.keys.first else { return [] }
         var actions = [Action]()
         var tooLarge = [String]()
+        var exhausted = [String]()
         for i in outbox.indices where !outbox[i].transmittedOnThisConnection {
             if outbox[i].ciphertext == nil {
-                let counter = max(ownCounter, verifier.highestCounter(of: me)) + 1
+                // The counter may come from a state file or the history: at its top, refuse.
+                let (counter, overflow) = max(ownCounter, verifier.highestCounter(of: me)).addingReportingOverflow(1)
+                guard !overflow else {
+                    exhausted.append(outbox[i].clientID)
+                    continue
+                }
                 let envelope = Envelope(sender: me, roomID: roomID, counter: counter, time: now, body: Array(outbox[i].text.utf8))
                 guard let token = try? envelope.seal(signingKey: config.identity.signingKey, fernet: Fernet(key: key), now: now) else {
                     tooLarge.append(outbox[i].clientID)
@@ -42,6 +48,10 @@ extension ChatSession {
             }
             outbox[i].transmittedOnThisConnection = true
             actions.append(.write(.send(.init(roomID: roomID, clientID: outbox[i].clientID, ciphertext: outbox[i].ciphertext!))))
+        }
+        for id in exhausted {
+            outbox.removeAll { $0.clientID == id }
+            actions.append(.emit(.sendFailed(clientID: id, reason: "this identity's message counter in this room is exhausted (2^64-1)")))
         }
         for id in tooLarge {
             outbox.removeAll { $0.clientID == id }

@@ -199,7 +199,7 @@ public struct ChatSession: Sendable {
         case .removed(let r):
             guard r.roomID == roomID else { return [] }
             phase = .finished
-            return [.emit(.notice(Notice(kind: .remove, member: view(me), by: view(r.by.bytes), time: Int64(now), detail: nil))),
+            return [.emit(.notice(Notice(kind: .remove, member: view(me), by: view(r.by.bytes), time: Int64(clamping: now), detail: nil))),
                     .finish(.removed)]
         case .left(let l):
             guard l.roomID == roomID else { return [] }
@@ -212,7 +212,7 @@ public struct ChatSession: Sendable {
             return [.emit(.rosterChanged(roster))]
         case .error(let e): return error(e)
         case .bye:
-            return [.emit(.notice(Notice(kind: .shutdown, time: Int64(now))))]
+            return [.emit(.notice(Notice(kind: .shutdown, time: Int64(clamping: now))))]
         case .pong, .roomCreated:
             return []
         }

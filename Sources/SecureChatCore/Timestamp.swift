@@ -2,9 +2,14 @@
 /// the one form written and the one form read back. Pure arithmetic on the proleptic Gregorian
 /// calendar, so Core needs neither libc's time functions nor Foundation's date formatting.
 public enum Timestamp {
+    /// 9999-12-31T23:59:59Z, the last second a four-digit year can show. Times from outside
+    /// (an envelope's, a token's, a file's) may be any UInt64; display clamps or marks them
+    /// against this bound instead of converting them.
+    public static let latest: UInt64 = 253_402_300_799
+
     /// Formats Unix seconds; years past 9999 are not representable and are clamped to it.
     public static func format(_ seconds: UInt64) -> String {
-        let t = min(seconds, 253_402_300_799) // 9999-12-31T23:59:59Z
+        let t = min(seconds, latest)
         let days = Int64(t / 86400), rest = Int(t % 86400)
         let (y, m, d) = civil(fromDays: days)
         return "\(pad(Int(y), 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(rest / 3600, 2)):\(pad(rest / 60 % 60, 2)):\(pad(rest % 60, 2))Z"

@@ -6,8 +6,12 @@ public enum Curve25519 {
         public struct PublicKey: Sendable, Hashable {
             public let rawRepresentation: [UInt8]
 
+            /// A 32-byte X25519 public key (RFC 7748). Throws `invalidParameter` for another
+            /// length and `smallOrderKey` for a point of small order in any spelling (with or
+            /// without the top bit, reduced or not), whose shared secret anyone can predict.
             public init(rawRepresentation: [UInt8]) throws(CryptoError) {
                 guard rawRepresentation.count == 32 else { throw .invalidParameter("X25519 public key must be 32 bytes") }
+                guard !SmallOrder.isSmallOrderX25519(rawRepresentation) else { throw .smallOrderKey }
                 self.rawRepresentation = rawRepresentation
             }
         }
@@ -54,12 +58,19 @@ public enum Curve25519 {
         public struct PublicKey: Sendable, Hashable {
             public let rawRepresentation: [UInt8]
 
+            /// A 32-byte Ed25519 public key (RFC 8032 section 5.1.2). Every key that enters from
+            /// outside passes here, so none of these is ever used: another length
+            /// (`invalidParameter`), a non-canonical encoding, y ≥ 2^255 − 19 or x = 0 with the
+            /// sign bit set (`nonCanonicalKey`), and the eight points of small order
+            /// (`smallOrderKey`), for which OpenSSL 3.0 verifies "universal" signatures.
             public init(rawRepresentation: [UInt8]) throws(CryptoError) {
                 guard rawRepresentation.count == 32 else { throw .invalidParameter("Ed25519 public key must be 32 bytes") }
+                if let problem = SmallOrder.ed25519Problem(rawRepresentation) { throw problem }
                 self.rawRepresentation = rawRepresentation
             }
 
-            /// RFC 8032 verification (OpenSSL rejects non-canonical S and small-order cases).
+            /// RFC 8032 verification (OpenSSL rejects non-canonical S; the initializer has
+            /// already refused small-order and non-canonical keys).
             public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
                 guard signature.count == 64, let pkey = try? PKey(publicRaw: rawRepresentation, type: EVP_PKEY_ED25519),
                       let md = EVP_MD_CTX_new() else { return false }

@@ -6,10 +6,14 @@ public enum Validation {
     public static let maxName = 64
     public static let maxNote = 280
 
-    /// 1–64 characters of `A–Z a–z 0–9 - _`.
-    public static func isRoomID(_ s: String) -> Bool {
-        let u = s.utf8
-        return !u.isEmpty && u.count <= maxRoomID && u.allSatisfy(isBase64URLCharacter)
+    /// 1–64 characters of `A–Z a–z 0–9 - _`: the one definition of a room id, for the relay,
+    /// the envelope (docs/formats.md) and every file name made from a room id. Such an id is
+    /// one path component by construction (no `/`, no `.`, never empty).
+    public static func isRoomID(_ s: String) -> Bool { isRoomID(utf8: s.utf8) }
+
+    /// `isRoomID` on the id's bytes (as an envelope carries them).
+    public static func isRoomID<C: Collection<UInt8>>(utf8 u: C) -> Bool {
+        !u.isEmpty && u.count <= maxRoomID && u.allSatisfy(isBase64URLCharacter)
     }
 
     /// 1–64 printable ASCII characters, no space.

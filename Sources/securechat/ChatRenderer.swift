@@ -38,7 +38,7 @@ struct ChatRenderer: Sendable {
             return json(WarningJSON(type: "warning", seq: r.seq, time: r.time, verdict: r.verdict.label, sender: r.relayedSender.name,
                                     fingerprint: r.relayedSender.fingerprint, message: why))
         }
-        return paint("!!! [\(clock(UInt64(max(0, r.time))))] \(why), sent by \(who(r.relayedSender)) (seq \(r.seq)); not shown", "1;31")
+        return paint("!!! [\(clock(UInt64(clamping: r.time)))] \(why), sent by \(who(r.relayedSender)) (seq \(r.seq)); not shown", "1;31")
     }
 
     func sent(_ m: ChatMessage, clientID: String) -> String {
@@ -82,11 +82,12 @@ struct ChatRenderer: Sendable {
 
     func code(_ code: String, expiresAt: Int64) -> String {
         if style == .json { return json(CodeJSON(type: "code", code: code, expiresAt: expiresAt)) }
-        return paint("*** join code: \(code) (until \(clock(UInt64(max(0, expiresAt)))))", "36")
+        return paint("*** join code: \(code) (until \(clock(UInt64(clamping: expiresAt))))", "36")
     }
 
-    func status(_ text: String) -> String { paint("*** \(text)", "36") }
-    func problem(_ text: String) -> String { paint("!!! \(text)", "1;31") }
+    /// Status and problem lines embed relay text (error messages, names): sanitized here.
+    func status(_ text: String) -> String { paint("*** \(TerminalText.sanitize(text))", "36") }
+    func problem(_ text: String) -> String { paint("!!! \(TerminalText.sanitize(text))", "1;31") }
 
     // MARK: pieces
 
@@ -100,11 +101,13 @@ struct ChatRenderer: Sendable {
 
     func name(_ m: Member?) -> String { m.map { TerminalText.sanitize($0.name) } ?? "someone" }
 
-    /// Local time, `HH:MM`.
+    /// Local time, `HH:MM`; `--:--` for a time past `Timestamp.latest` or one the C library
+    /// cannot convert. The time in an envelope is whatever its sender wrote (any UInt64), so it
+    /// is never converted unchecked: finding 3 of issue 17 was a trap on 2^64-1 here.
     func clock(_ t: UInt64) -> String {
-        var tt = time_t(t)
+        guard t <= Timestamp.latest, var tt = time_t(exactly: t) else { return "--:--" }
         var tmv = tm()
-        localtime_r(&tt, &tmv)
+        guard localtime_r(&tt, &tmv) != nil else { return "--:--" }
         return (tmv.tm_hour < 10 ? "0" : "") + "\(tmv.tm_hour):" + (tmv.tm_min < 10 ? "0" : "") + "\(tmv.tm_min)"
     }
 

@@ -79,7 +79,7 @@ final class ChatUI: Sendable {
     /// Progress and problems: in the conversation on a terminal, else on standard error.
     func status(_ text: String, problem: Bool = false) {
         if editor != nil { return show([problem ? renderer.problem(text) : renderer.status(text)]) }
-        if problem { Diagnostics.warning(text) } else { Terminal.writeError("securechat: \(text)\n") }
+        if problem { Diagnostics.warning(text) } else { Diagnostics.note(text) }
     }
 
     func fail(_ f: Failure) {
@@ -228,10 +228,8 @@ final class ChatUI: Sendable {
     private func persist(_ s: inout State, _ body: (inout State) throws -> Void) {
         do {
             try body(&s)
-        } catch let f as Failure {
-            Diagnostics.warning(f.message)
         } catch {
-            Diagnostics.warning("\(error)")
+            Diagnostics.warning(((error as? Failure) ?? Failure(error))?.message ?? "\(error)")
         }
     }
 

@@ -14,9 +14,10 @@ enum ClientFiles {
     static var knownKeysPath: String { Paths.dataDirectory + "/known-keys.json" }
     static var stateDirectory: String { Paths.dataDirectory + "/state" }
 
-    /// One file per room and identity: `state/ROOM_ID.SIGNING_KEY.json`.
-    static func statePath(room: String, identity: Identity) -> String {
-        stateDirectory + "/\(room).\(identity.publicIdentity.signingKeyText).json"
+    /// One file per room and identity: `state/ROOM_ID.SIGNING_KEY.json`; anything but a room id
+    /// is refused (`RoomPathError`).
+    static func statePath(room: String, identity: Identity) throws -> String {
+        try RoomPath.file(in: stateDirectory, roomID: room, suffix: ".\(identity.publicIdentity.signingKeyText).json")
     }
 
     static func loadKnownKeys() throws -> KnownKeys {
@@ -40,13 +41,13 @@ enum ClientFiles {
     }
 
     static func loadState(room: String, identity: Identity) throws -> ResumeState? {
-        guard let bytes = try read(statePath(room: room, identity: identity)) else { return nil }
+        guard let bytes = try read(try statePath(room: room, identity: identity)) else { return nil }
         return ClientStateFile.decode(bytes)
     }
 
     /// Saves counters (always) and the reading position (when `position`), merged with the file.
     static func saveState(_ state: ResumeState, room: String, identity: Identity, position: Bool) throws {
-        let path = statePath(room: room, identity: identity)
+        let path = try statePath(room: room, identity: identity)
         try Paths.makeDirectory(stateDirectory)
         try locked(path) {
             let stored = try read(path).flatMap(ClientStateFile.decode) ?? ResumeState()
@@ -125,7 +126,7 @@ enum ClientStateFile {
 
     /// nil for a file that is not this format: the state is then rebuilt from the history.
     static func decode(_ bytes: [UInt8]) -> ResumeState? {
-        guard let s = try? JSONDecoder().decode(Stored.self, from: Data(bytes)), s.format == format else { return nil }
+        guard let s = try? JSONDecoder().decode(Stored.self, from: Data(bytes)), s.format == format, s.lastSeq >= 0 else { return nil }
         var senders = [[UInt8]: UInt64]()
         for (k, v) in s.senders {
             guard let key = Base64.decode(Array(k.utf8), alphabet: .url, padded: false), key.count == 32 else { return nil }

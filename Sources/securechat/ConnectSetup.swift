@@ -37,7 +37,7 @@ struct ConnectSetup {
         var setup = ConnectSetup(identity: identity, name: name, server: link.server,
                                  target: .room(link.roomID.text, policy: policy(link.policy)), keys: link.key.map { [$0] } ?? [])
         // A room already kept here knows more: later keys after a rotation, the approval key.
-        let known = RoomStore.path(for: link.roomID)
+        let known = try RoomStore.path(for: link.roomID)
         if Paths.exists(known) {
             let room = try RoomStore.load(file: known)
             setup.keys = room.keys + setup.keys.filter { !room.keys.contains($0) }
@@ -100,7 +100,7 @@ struct ConnectSetup {
         let limit = min(max(joined.maxMembers, Room.memberLimitRange.lowerBound), Room.memberLimitRange.upperBound)
         let made = Room(id: id, name: name, policy: joined.policy == .open ? .open : .approval, created: min(now, expires),
                         expires: expires, memberLimit: limit, server: server, keys: keys)
-        let path = roomFile ?? RoomStore.path(for: id)
+        let path = try roomFile ?? RoomStore.path(for: id)
         try Paths.makeDirectory(RoomStore.directory)
         try writeRoom(made, to: path)
         room = made

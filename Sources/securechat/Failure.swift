@@ -53,6 +53,8 @@ struct Failure: Error {
             self.init(e.message, status: .malformed)
         case let e as RoomFileError:
             self.init(e.message, status: .malformed)
+        case let e as RoomPathError:
+            self.init(e.message, status: .malformed)
         case let e as QRError:
             switch e {
             case .emptyInput: self.init(e.description, status: .malformed)

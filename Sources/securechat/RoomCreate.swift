@@ -89,7 +89,7 @@ extension RoomCommand {
             let name = try ConnectSetup.displayName(nil, identity: owner)
             do {
                 let created = try await RoomRegistration.register(room, identity: owner, name: name)
-                room.expires = UInt64(max(Int64(room.created), created.expiresAt))
+                room.expires = UInt64(max(Int64(clamping: room.created), created.expiresAt))
             } catch .unreachable(let why) {
                 throw Failure("cannot reach the relay at \(room.server): \(why)", hint: "is 'securechat serve' running there?",
                               status: .unreachable)

@@ -10,12 +10,12 @@ import Glibc
 enum RoomStore {
     static var directory: String { Paths.dataDirectory + "/rooms" }
 
-    static func path(for id: RoomID) -> String { directory + "/" + id.text + ".json" }
+    static func path(for id: RoomID) throws -> String { try RoomPath.file(in: directory, roomID: id.text, suffix: ".json") }
 
     /// Writes a new room file, in the rooms directory or at `file`; never replaces an existing
     /// file. Returns the path written.
     static func save(_ room: Room, to file: String? = nil) throws -> String {
-        let target = file ?? path(for: room.id)
+        let target = try file ?? path(for: room.id)
         if file == nil { try Paths.makeDirectory(directory) }
         try withOutput(try OutputFile(path: target, mode: 0o600, overwrite: false)) { try $0.write(RoomFile.encode(room)) }
         return target
@@ -57,7 +57,7 @@ enum RoomStore {
 
     /// The file of room `id`, which must exist.
     static func existingPath(for id: RoomID) throws -> String {
-        let file = path(for: id)
+        let file = try path(for: id)
         guard Paths.exists(file) else {
             throw Failure("no room \(id) in \(directory)", hint: "'securechat room list' shows your rooms")
         }

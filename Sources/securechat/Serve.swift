@@ -92,6 +92,9 @@ struct Serve: AsyncParsableCommand {
             guard let s = DurationText.seconds(text), s > 0 else {
                 throw ValidationError("invalid \(name) '\(text)': use seconds or a number with s, m, h or d (e.g. 5m)")
             }
+            guard s <= Room.maxLifetime else {
+                throw ValidationError("\(name) must be at most \(DurationText.format(Room.maxLifetime))")
+            }
         }
         if DurationText.seconds(defaultTTL)! > DurationText.seconds(maxTTL)! {
             throw ValidationError("--default-ttl is longer than --max-ttl")

@@ -145,10 +145,13 @@ import Testing
         #expect(reader.served < 2 * AgeHeader.maxSize)
     }
 
+    /// A low-order key never becomes a recipient: the key itself is refused where it is read.
     @Test func lowOrderRecipientIsRefused() throws {
-        let zero = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: [UInt8](repeating: 0, count: 32))
-        #expect(AgeTest.error { _ = try AgeTest.encrypt([1], to: [AgeRecipient(publicKey: zero)]) }
-                == .invalidRecipient("the public key is a low-order point"))
+        let zero = [UInt8](repeating: 0, count: 32)
+        #expect(throws: CryptoError.smallOrderKey) { try Curve25519.KeyAgreement.PublicKey(rawRepresentation: zero) }
+        #expect(throws: AgeError.invalidRecipient("the public key is a low-order point")) {
+            try AgeRecipient(string: Bech32.encode(hrp: "age", data: zero))
+        }
     }
 
     @Test func messagesAreOneLowercaseLine() {

@@ -71,6 +71,8 @@ extension AgeError {
         case .authenticationFailure: .cryptoFailure("authentication failed")
         case .invalidParameter(let what): .cryptoFailure(what)
         case .weakSharedSecret: .cryptoFailure("all-zero shared secret")
+        case .smallOrderKey: .cryptoFailure("a public key of small order")
+        case .nonCanonicalKey: .cryptoFailure("a non-canonical public key")
         case .library(let call): .cryptoFailure(call)
         }
     }

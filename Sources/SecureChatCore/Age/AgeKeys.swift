@@ -20,8 +20,9 @@ public struct AgeRecipient: Hashable, Sendable, CustomStringConvertible {
         case let hrp where hrp.hasPrefix("age1"): throw .invalidRecipient("plugin recipients are not supported")
         default: throw .invalidRecipient("not an age recipient (expected age1…)")
         }
-        guard decoded.data.count == 32, let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: decoded.data) else {
-            throw .invalidRecipient("wrong key length")
+        guard decoded.data.count == 32 else { throw .invalidRecipient("wrong key length") }
+        guard let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: decoded.data) else {
+            throw .invalidRecipient("the public key is a low-order point")
         }
         publicKey = key
     }

@@ -1,4 +1,5 @@
 import SecureChatCrypto
+import SecureChatWire
 
 /// A chat message as its sender signed it (docs/formats.md, "Message envelope"). The relay
 /// carries it as a Fernet token under the room key, so only members read it, and the Ed25519
@@ -49,7 +50,7 @@ public struct Envelope: Sendable, Equatable {
     public func unsignedBytes() throws(EnvelopeError) -> [UInt8] {
         guard sender.count == 32 else { throw .malformed("the sender key is not 32 bytes") }
         let room = Array(roomID.utf8)
-        guard Self.isRoomID(room) else { throw .malformed("the room id is not 1 to 64 characters of A-Z a-z 0-9 - _") }
+        guard Validation.isRoomID(utf8: room) else { throw .malformed("the room id is not 1 to 64 characters of A-Z a-z 0-9 - _") }
         guard body.count <= Self.maxBody else { throw .malformed("the body is larger than \(Self.maxBody) bytes") }
         var out = [UInt8]()
         out.reserveCapacity(64 + room.count + body.count + 64)
@@ -92,7 +93,7 @@ public struct Envelope: Sendable, Equatable {
         guard let sender = r.take(32) else { throw .malformed("truncated in the sender key") }
         guard let roomLength = r.take(1)?.first else { throw .malformed("truncated before the room id") }
         guard let room = r.take(Int(roomLength)) else { throw .malformed("truncated in the room id") }
-        guard isRoomID(room) else { throw .malformed("the room id is not 1 to 64 characters of A-Z a-z 0-9 - _") }
+        guard Validation.isRoomID(utf8: room) else { throw .malformed("the room id is not 1 to 64 characters of A-Z a-z 0-9 - _") }
         guard let counter = r.number(8) else { throw .malformed("truncated in the counter") }
         guard counter > 0 else { throw .malformed("the counter is 0 (counters start at 1)") }
         guard let time = r.number(8) else { throw .malformed("truncated in the time") }
@@ -114,13 +115,6 @@ public struct Envelope: Sendable, Equatable {
 
     static func signedMessage(_ unsigned: [UInt8]) -> [UInt8] {
         Array(signatureLabel.utf8) + [0] + unsigned
-    }
-
-    /// 1–64 characters of `A–Z a–z 0–9 - _`, the relay protocol's room id.
-    static func isRoomID<C: Collection<UInt8>>(_ bytes: C) -> Bool {
-        (1...64).contains(bytes.count) && bytes.allSatisfy { c in
-            (0x30...0x39).contains(c) || (0x41...0x5a).contains(c) || (0x61...0x7a).contains(c) || c == 0x2d || c == 0x5f
-        }
     }
 
     static func bigEndian(_ value: UInt64, _ count: Int) -> [UInt8] {

@@ -1,0 +1,120 @@
+import Foundation
+import TestSupport
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A hostile relay small enough to read in one sitting: a Python WebSocket server (RFC 6455,
+/// text frames only) that speaks just enough of the protocol to get a real `securechat connect`
+/// into a room, then puts `text` in every string field it controls: error messages, display
+/// names, knock notes, deny reasons, the room name. `mode` picks the script:
+///
+/// - `refuse`: `join` is answered with `error not_member` (an open room's client gives up).
+/// - `live`: joined, a roster and a knock with hostile names and note, synced, an unsolicited
+///   `error`; every `send` is answered with an `error` naming its `client_id`.
+/// - `deny`: `knock` is answered with `denied` and a hostile reason.
+final class FakeRelay {
+    let process = Process()
+    let port: Int
+    private let dir: URL
+
+    static let script = #"""
+import base64, hashlib, json, re, socket, struct, sys
+mode, text = sys.argv[1], sys.argv[2]
+srv = socket.socket()
+srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+srv.bind(("127.0.0.1", 0))
+srv.listen(8)
+print(srv.getsockname()[1], flush=True)
+def exact(c, n):
+    b = b""
+    while len(b) < n:
+        r = c.recv(n - len(b))
+        if not r: raise EOFError
+        b += r
+    return b
+def frame(c):
+    b1, b2 = exact(c, 2)
+    n = b2 & 0x7f
+    if n == 126: n = struct.unpack(">H", exact(c, 2))[0]
+    elif n == 127: n = struct.unpack(">Q", exact(c, 8))[0]
+    mask = exact(c, 4) if b2 & 0x80 else b"\0\0\0\0"
+    data = bytes(x ^ mask[i % 4] for i, x in enumerate(exact(c, n)))
+    return b1 & 0x0f, data
+def send(c, obj, op=1):
+    data = obj if isinstance(obj, bytes) else json.dumps(obj).encode()
+    head = bytes([0x80 | op])
+    head += bytes([len(data)]) if len(data) < 126 else bytes([126]) + struct.pack(">H", len(data))
+    c.sendall(head + data)
+def b64(byte): return base64.urlsafe_b64encode(bytes([byte]) * 32).decode().rstrip("=")
+key32 = b64(7)
+limits = {"frame_bytes": 65536, "members_per_room": 50, "messages_per_second": 20, "burst": 40, "rooms_per_address": 20,
+          "connections_per_address": 64, "knocks_per_minute": 10, "wrong_codes": 5, "default_ttl_seconds": 86400,
+          "max_ttl_seconds": 2592000, "knock_timeout_seconds": 600, "code_interval_seconds": 300}
+while True:
+    c, _ = srv.accept()
+    try:
+        req = b""
+        while b"\r\n\r\n" not in req: req += c.recv(4096)
+        k = re.search(rb"(?i)sec-websocket-key: *(\S+)", req).group(1)
+        acc = base64.b64encode(hashlib.sha1(k + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
+        c.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + acc + b"\r\n\r\n")
+        send(c, {"type": "hello", "protocol": 1, "relay": text, "challenge": key32, "limits": limits})
+        while True:
+            op, data = frame(c)
+            if op == 8: send(c, data[:2], 8); break
+            if op == 9: send(c, data, 10); continue
+            if op != 1: continue
+            f = json.loads(data)
+            t, room = f.get("type"), f.get("room_id", "")
+            if t == "auth":
+                send(c, {"type": "authenticated", "signing_key": f["signing_key"]})
+            elif t == "join" and mode == "refuse":
+                send(c, {"type": "error", "code": "not_member", "message": text, "room_id": room})
+            elif t == "join":
+                send(c, {"type": "joined", "room_id": room, "role": "member", "policy": "open", "name": text,
+                         "expires_at": 4102444800, "max_members": 50, "last_seq": 0})
+                send(c, {"type": "roster", "room_id": room, "members": [{"member": b64(9), "agreement_key": b64(10),
+                         "name": text, "role": "owner", "online": True}]})
+                send(c, {"type": "knock", "room_id": room, "knock_id": "D" * 22, "member": b64(11), "agreement_key": b64(12),
+                         "name": text, "note": text, "time": 1700000000})
+                send(c, {"type": "synced", "room_id": room, "seq": 0})
+                send(c, {"type": "error", "code": "internal_error", "message": text, "room_id": room})
+            elif t == "send":
+                send(c, {"type": "error", "code": "frame_too_large", "message": text, "room_id": room, "client_id": f["client_id"]})
+            elif t == "knock":
+                send(c, {"type": "denied", "room_id": room or "R" * 22, "reason": text})
+    except Exception:
+        pass
+    c.close()
+"""#
+
+    init(mode: String, text: String) throws {
+        dir = try CLI.sandbox()
+        let file = dir.appendingPathComponent("fake_relay.py")
+        try Data(Self.script.utf8).write(to: file)
+        let out = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [file.path, mode, text]
+        process.standardOutput = out
+        try process.run()
+        var line = Data()
+        while !line.contains(0x0a) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            line += chunk
+        }
+        guard let p = Int(String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw LiveError("the fake relay did not start")
+        }
+        port = p
+    }
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: dir)
+    }
+}
