@@ -19,7 +19,7 @@ start_relay() {
     for _ in $(seq 200); do grep -q listening "$WORK/serve.out" 2>/dev/null && break; sleep 0.05; done
     local port
     port=$(grep -m1 -o '127.0.0.1:[0-9]*' "$WORK/serve.out")
-    URL="ws://127.0.0.1:${port##*:}/v1/ws"
+    URL="ws://127.0.0.1:${port##*:}/v2/ws"
 }
 
 stop_relay() { kill -TERM "$RELAY_PID"; wait "$RELAY_PID" || true; }

@@ -470,8 +470,8 @@ _securechat_inspect() {
 _securechat_serve() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
-    repeating_options=()
-    non_repeating_options=(--host --port --db --tls-cert --tls-key --max-frame --max-members --rate --burst --rooms-per-address --connections-per-address --knocks-per-minute --code-attempts --code-interval --knock-timeout --default-ttl --max-ttl --log-level)
+    repeating_options=(--public-url)
+    non_repeating_options=(--host --port --db --tls-cert --tls-key --max-frame --max-members --rate --burst --rooms-per-address --connections-per-address --knocks-per-minute --code-attempts --code-interval --knock-timeout --default-ttl --max-ttl --history-messages --history-bytes --exports-per-minute --log-level)
     __securechat_offer_flags_options 0
 
     # Offer option value completions
@@ -492,6 +492,9 @@ _securechat_serve() {
         ;;
     '--tls-key')
         __securechat_add_completions -f
+        return
+        ;;
+    '--public-url')
         return
         ;;
     '--max-frame')
@@ -528,6 +531,15 @@ _securechat_serve() {
         return
         ;;
     '--max-ttl')
+        return
+        ;;
+    '--history-messages')
+        return
+        ;;
+    '--history-bytes')
+        return
+        ;;
+    '--exports-per-minute')
         return
         ;;
     '--log-level')

@@ -34,6 +34,7 @@ extension ChatSession {
                 return finish(.notAdmitted(e.message))
             case .roomNotFound: return finish(.roomNotFound)
             case .roomExpired: return finish(.roomExpired)
+            case .removed: return finish(.removed)
             case .alreadyJoined: return []
             default: return finish(.refused(e))
             }
@@ -43,6 +44,7 @@ extension ChatSession {
                 phase = .joining
                 return [.write(.join(.init(roomID: roomID ?? "", afterSeq: lastSeq, proof: roomID.flatMap(accessProof))))]
             case .badCode: return finish(.badCode)
+            case .removed: return finish(.removed)
             case .knockTimeout: return finish(.knockTimedOut)
             case .roomNotFound: return finish(.roomNotFound)
             case .roomExpired: return finish(.roomExpired)

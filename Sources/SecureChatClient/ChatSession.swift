@@ -23,6 +23,9 @@ public struct ChatSession: Sendable {
         public var identity: Identity
         public var name: String
         public var target: Target
+        /// The relay this session meant to reach, as `RelaySocket.origin(for:)` writes it; the
+        /// sign-in names it, so that no other relay can use the signature.
+        public var origin: String
         /// Room keys held so far, newest first (none for an approval room not yet entered).
         public var keys: [FernetKey]
         public var resume: ResumeState
@@ -34,9 +37,9 @@ public struct ChatSession: Sendable {
         /// Said to the members with a knock.
         public var note: String?
 
-        public init(identity: Identity, name: String, target: Target, keys: [FernetKey], resume: ResumeState = ResumeState(),
+        public init(identity: Identity, name: String, target: Target, origin: String, keys: [FernetKey], resume: ResumeState = ResumeState(),
                     afterSeq: Int64 = 0, showHistory: Bool = true, knownKeys: KnownKeys = KnownKeys(), note: String? = nil) {
-            self.identity = identity; self.name = name; self.target = target; self.keys = keys; self.resume = resume
+            self.identity = identity; self.name = name; self.target = target; self.origin = origin; self.keys = keys; self.resume = resume
             self.afterSeq = afterSeq; self.showHistory = showHistory; self.knownKeys = knownKeys; self.note = note
         }
     }
@@ -222,8 +225,13 @@ public struct ChatSession: Sendable {
         guard phase == .awaitingHello else { return [] }
         challenge = h.challenge.bytes
         frameLimit = h.limits.frameBytes
+        guard Validation.isRelayID(h.relay), h.challenge.count == RelayProtocol.challengeBytes else {
+            phase = .finished
+            return [.finish(.unreachable("the relay's hello is malformed"))]
+        }
         let identity = config.identity
-        guard let signature = try? identity.signingKey.signature(for: SignedPayload.auth(challenge: challenge)) else {
+        let payload = SignedPayload.auth(challenge: challenge, relayID: h.relay, origin: config.origin)
+        guard let signature = try? identity.signingKey.signature(for: payload) else {
             phase = .finished
             return [.finish(.unreachable("could not sign the relay's challenge"))]
         }

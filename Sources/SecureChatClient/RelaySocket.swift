@@ -4,8 +4,15 @@ import SecureChatCore
 import SecureChatWire
 
 /// The WebSocket to a relay: where it is, how it is configured, how its failures read.
-enum RelaySocket {
-    /// `ws://HOST:PORT/v1/ws`, or `wss://` for an `https` relay address.
+public enum RelaySocket {
+    /// The origin the relay-auth signature names for `server` (`RelayOrigin`): `ws://host:port`,
+    /// or `wss://host:port` for an `https` relay address, with the default port written out.
+    public static func origin(for server: ServerAddress) -> String {
+        RelayOrigin.canonical(scheme: server.scheme == .https ? "wss" : "ws", host: server.host, port: server.port)
+            ?? "\(server.scheme == .https ? "wss" : "ws")://\(server.host.lowercased()):\(server.port ?? (server.scheme == .https ? 443 : 80))"
+    }
+
+    /// `ws://HOST:PORT/v2/ws`, or `wss://` for an `https` relay address.
     static func url(for server: ServerAddress) -> String {
         let scheme = server.scheme == .https ? "wss" : "ws"
         return "\(scheme)://\(server.host)" + (server.port.map { ":\($0)" } ?? "") + RelayProtocol.webSocketPath

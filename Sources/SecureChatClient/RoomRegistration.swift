@@ -48,7 +48,8 @@ public struct RoomRegistration: Sendable {
     }
 
     func auth(_ h: ServerFrame.Hello) throws -> ClientFrame {
-        let signature = try identity.signingKey.signature(for: SignedPayload.auth(challenge: h.challenge.bytes))
+        let payload = SignedPayload.auth(challenge: h.challenge.bytes, relayID: h.relay, origin: RelaySocket.origin(for: room.server))
+        let signature = try identity.signingKey.signature(for: payload)
         return .auth(.init(signingKey: WireBytes(identity.signingKey.publicKey.rawRepresentation),
                            agreementKey: WireBytes(identity.agreementKey.publicKey.rawRepresentation),
                            name: name, signature: WireBytes(signature)))

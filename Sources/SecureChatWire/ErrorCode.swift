@@ -28,6 +28,12 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case slowReader = "slow_reader"
     case ttlTooLong = "ttl_too_long"
     case internalError = "internal_error"
+    /// The owner removed this identity from the room: its `join` and `knock` are refused for the
+    /// rest of the room's life.
+    case removed = "removed"
+    /// The room's history is at its quota (`limit` says whether messages or bytes); nothing more
+    /// can be sent to it until it expires.
+    case historyFull = "history_full"
 }
 
 /// Names of the relay's limits, as `error.limit` and `hello.limits` report them.
@@ -41,4 +47,6 @@ public enum LimitName: String, Codable, Sendable, CaseIterable {
     case wrongCodes = "wrong_codes"
     case ttlSeconds = "ttl_seconds"
     case outbox = "outbox"
+    case historyMessages = "history_messages"
+    case historyBytes = "history_bytes"
 }

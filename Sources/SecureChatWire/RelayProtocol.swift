@@ -1,9 +1,10 @@
-/// Constants of relay protocol version 1 (docs/protocol.md).
+/// Constants of relay protocol version 2 (docs/protocol.md).
 public enum RelayProtocol {
-    /// The version this module speaks; the relay's `hello` names it.
-    public static let version = 1
+    /// The version this module speaks; the relay's `hello` names it. Version 2 binds the
+    /// relay-auth signature to the relay and origin, and adds a nonce to the log export.
+    public static let version = 2
     /// The WebSocket endpoint.
-    public static let webSocketPath = "/v1/ws"
+    public static let webSocketPath = "/v2/ws"
     /// Bytes of a `hello` challenge.
     public static let challengeBytes = 32
 
@@ -11,13 +12,13 @@ public enum RelayProtocol {
     /// `label ‖ 0x00 ‖ …` (see `SignedPayload`), so no signature made for one purpose verifies
     /// for another.
     public enum Label {
-        public static let relayAuth = "securechat/v1/relay-auth"
+        public static let relayAuth = "securechat/v2/relay-auth"
         public static let roomJoin = "securechat/v1/room-join"
         public static let createRoom = "securechat/v1/create-room"
         public static let approve = "securechat/v1/approve"
         public static let rotate = "securechat/v1/rotate"
         public static let rotateKey = "securechat/v1/rotate-key"
-        public static let logExport = "securechat/v1/log-export"
+        public static let logExport = "securechat/v2/log-export"
         /// HPKE `info` prefix for a room key sealed to one member.
         public static let roomKey = "securechat/v1/room-key"
         /// HKDF `info` prefix of the room access key (followed by the room id, no separator).

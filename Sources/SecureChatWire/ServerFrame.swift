@@ -74,10 +74,16 @@ public enum ServerFrame: Sendable, Equatable {
         public var maxTTLSeconds: UInt64
         public var knockTimeoutSeconds: Int
         public var codeIntervalSeconds: Int
+        /// Messages and ciphertext bytes one room's history may hold (absent from relays that
+        /// set no quota).
+        public var historyMessages: Int?
+        public var historyBytes: Int?
 
         public init(frameBytes: Int, membersPerRoom: Int, messagesPerSecond: Double, burst: Int, roomsPerAddress: Int,
                     connectionsPerAddress: Int, knocksPerMinute: Int, wrongCodes: Int, defaultTTLSeconds: UInt64,
-                    maxTTLSeconds: UInt64, knockTimeoutSeconds: Int, codeIntervalSeconds: Int) {
+                    maxTTLSeconds: UInt64, knockTimeoutSeconds: Int, codeIntervalSeconds: Int, historyMessages: Int? = nil,
+                    historyBytes: Int? = nil) {
+            self.historyMessages = historyMessages; self.historyBytes = historyBytes
             self.frameBytes = frameBytes; self.membersPerRoom = membersPerRoom; self.messagesPerSecond = messagesPerSecond
             self.burst = burst; self.roomsPerAddress = roomsPerAddress; self.connectionsPerAddress = connectionsPerAddress
             self.knocksPerMinute = knocksPerMinute; self.wrongCodes = wrongCodes; self.defaultTTLSeconds = defaultTTLSeconds
@@ -91,6 +97,7 @@ public enum ServerFrame: Sendable, Equatable {
             case knocksPerMinute = "knocks_per_minute", wrongCodes = "wrong_codes", defaultTTLSeconds = "default_ttl_seconds"
             case maxTTLSeconds = "max_ttl_seconds", knockTimeoutSeconds = "knock_timeout_seconds"
             case codeIntervalSeconds = "code_interval_seconds"
+            case historyMessages = "history_messages", historyBytes = "history_bytes"
         }
     }
 

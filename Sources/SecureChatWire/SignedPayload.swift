@@ -4,9 +4,13 @@
 public enum SignedPayload {
     static func labeled(_ label: String) -> [UInt8] { Array(label.utf8) + [0] }
 
-    /// `"securechat/v1/relay-auth" ‖ 0x00 ‖ challenge`: the answer to `hello`.
-    public static func auth(challenge: [UInt8]) -> [UInt8] {
-        labeled(RelayProtocol.Label.relayAuth) + challenge
+    /// `"securechat/v2/relay-auth" ‖ 0x00 ‖ challenge ‖ relay id ‖ 0x00 ‖ origin`: the answer to
+    /// `hello`. `relayID` is `hello.relay` (base64url characters, so the 0x00 after it is
+    /// unambiguous); `origin` is the relay the client meant to reach, as `RelayOrigin.canonical`
+    /// writes it. A relay accepts it only for its own id and origin, so a relay the client
+    /// connected to cannot pass it on to another.
+    public static func auth(challenge: [UInt8], relayID: String, origin: String) -> [UInt8] {
+        labeled(RelayProtocol.Label.relayAuth) + challenge + Array(relayID.utf8) + [0] + Array(origin.utf8)
     }
 
     /// `"securechat/v1/room-join" ‖ 0x00 ‖ challenge ‖ signing key`: signed by the room access key.
@@ -37,10 +41,12 @@ public enum SignedPayload {
         labeled(RelayProtocol.Label.rotateKey) + Array(roomID.utf8) + [0] + member + enc + ct
     }
 
-    /// `"securechat/v1/log-export" ‖ 0x00 ‖ room id ‖ 0x00 ‖ decimal after ‖ 0x00 ‖ decimal time`.
-    public static func logExport(roomID: String, after: Int64, time: Int64) -> [UInt8] {
+    /// `"securechat/v2/log-export" ‖ 0x00 ‖ room id ‖ 0x00 ‖ decimal after ‖ 0x00 ‖ decimal time
+    /// ‖ 0x00 ‖ nonce`, where `nonce` is the `X-Securechat-Nonce` header as sent (base64url of 16
+    /// to 64 random bytes). The relay serves each nonce once, so the request cannot be replayed.
+    public static func logExport(roomID: String, after: Int64, time: Int64, nonce: String) -> [UInt8] {
         labeled(RelayProtocol.Label.logExport) + Array(roomID.utf8) + [0] + Array(String(after).utf8) + [0]
-            + Array(String(time).utf8)
+            + Array(String(time).utf8) + [0] + Array(nonce.utf8)
     }
 
     /// HPKE `info` for the room key sealed to a joiner or, in a rotation, to a member:

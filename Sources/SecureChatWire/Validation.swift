@@ -16,6 +16,9 @@ public enum Validation {
         !u.isEmpty && u.count <= maxRoomID && u.allSatisfy(isBase64URLCharacter)
     }
 
+    /// A relay id (`hello.relay`): 1–64 characters of `A–Z a–z 0–9 - _`, like a room id.
+    public static func isRelayID(_ s: String) -> Bool { isRoomID(s) }
+
     /// 1–64 printable ASCII characters, no space.
     public static func isClientID(_ s: String) -> Bool {
         let u = s.utf8

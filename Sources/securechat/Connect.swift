@@ -138,7 +138,8 @@ struct Connect: AsyncParsableCommand {
             throw Failure("no key for this open room", status: .malformed)
         }
         let start = afterSeq == 0 ? resume?.forFullReplay : resume
-        let session = ChatSession(.init(identity: setup.identity, name: setup.name, target: setup.target, keys: setup.keys,
+        let session = ChatSession(.init(identity: setup.identity, name: setup.name, target: setup.target,
+                                        origin: RelaySocket.origin(for: setup.server), keys: setup.keys,
                                         resume: start ?? ResumeState(), afterSeq: afterSeq, showHistory: showHistory,
                                         knownKeys: knownKeys, note: note))
         setup.keys = []

@@ -1,6 +1,7 @@
 import ArgumentParser
 import SecureChatCore
 import SecureChatRelay
+import SecureChatWire
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -31,6 +32,11 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"), completion: .file())
     var tlsKey: String?
+
+    @Option(name: .customLong("public-url"), help: ArgumentHelp(
+        "An address clients use to reach this relay (e.g. https://relay.example.org); repeat for several. Sign-ins must name one of them; without it, they must name the Host of their own request.",
+        valueName: "url"))
+    var publicURLs: [String] = []
 
     @Option(name: .customLong("max-frame"), help: ArgumentHelp("Largest frame in bytes.", valueName: "bytes"))
     var maxFrame = 65536
@@ -70,6 +76,18 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("max-ttl"), help: ArgumentHelp("Longest lifetime a room may ask for.", valueName: "duration"))
     var maxTTL = "30d"
 
+    @Option(name: .customLong("history-messages"), help: ArgumentHelp(
+        "Messages one room's history may hold; a send beyond them is refused with history_full.", valueName: "n"))
+    var historyMessages = 100_000
+
+    @Option(name: .customLong("history-bytes"), help: ArgumentHelp(
+        "Ciphertext bytes one room's history may hold; a send beyond them is refused with history_full.", valueName: "bytes"))
+    var historyBytes = 256 << 20
+
+    @Option(name: .customLong("exports-per-minute"), help: ArgumentHelp(
+        "Log exports (GET /api/rooms/ID/log) one client address, or one key, may make per minute.", valueName: "n"))
+    var exportsPerMinute = 30
+
     @Option(name: .customLong("log-level"), help: ArgumentHelp(
         "Log on standard error from this level: \(RelayConfiguration.logLevels.joined(separator: ", ")).", valueName: "level"))
     var logLevel = "info"
@@ -80,24 +98,35 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
-        for (name, value) in [("--max-frame", maxFrame), ("--max-members", maxMembers), ("--burst", burst),
+        for (name, value) in [("--max-members", maxMembers), ("--burst", burst),
                               ("--rooms-per-address", roomsPerAddress), ("--connections-per-address", connectionsPerAddress),
-                              ("--knocks-per-minute", knocksPerMinute), ("--code-attempts", codeAttempts)] where value < 1 {
-            throw ValidationError("\(name) must be at least 1")
+                              ("--knocks-per-minute", knocksPerMinute), ("--code-attempts", codeAttempts),
+                              ("--history-messages", historyMessages), ("--exports-per-minute", exportsPerMinute)]
+            where !RelayLimits.Bounds.count.contains(value) {
+            throw ValidationError("\(name) must be 1 to \(RelayLimits.Bounds.count.upperBound)")
         }
-        guard maxFrame >= 1024 else { throw ValidationError("--max-frame must be at least 1024 bytes") }
-        guard rate > 0, rate.isFinite else { throw ValidationError("--rate must be a positive number") }
+        guard RelayLimits.Bounds.frameBytes.contains(maxFrame) else {
+            throw ValidationError("--max-frame must be \(RelayLimits.Bounds.frameBytes.lowerBound) to \(RelayLimits.Bounds.frameBytes.upperBound) bytes")
+        }
+        guard RelayLimits.Bounds.historyBytes.contains(historyBytes) else {
+            throw ValidationError("--history-bytes must be 1 to \(RelayLimits.Bounds.historyBytes.upperBound)")
+        }
+        guard rate > 0, rate <= RelayLimits.Bounds.rate else {
+            throw ValidationError("--rate must be a positive number up to \(Int(RelayLimits.Bounds.rate))")
+        }
         for (name, text) in [("--code-interval", codeInterval), ("--knock-timeout", knockTimeout), ("--default-ttl", defaultTTL),
                              ("--max-ttl", maxTTL)] {
             guard let s = DurationText.seconds(text), s > 0 else {
                 throw ValidationError("invalid \(name) '\(text)': use seconds or a number with s, m, h or d (e.g. 5m)")
             }
-            guard s <= Room.maxLifetime else {
-                throw ValidationError("\(name) must be at most \(DurationText.format(Room.maxLifetime))")
-            }
+            let most = name.hasSuffix("ttl") ? RelayLimits.Bounds.ttlSeconds : RelayLimits.Bounds.timerSeconds
+            guard s <= most else { throw ValidationError("\(name) may be at most \(most) seconds") }
         }
         if DurationText.seconds(defaultTTL)! > DurationText.seconds(maxTTL)! {
             throw ValidationError("--default-ttl is longer than --max-ttl")
+        }
+        for url in publicURLs where RelayOrigin.fromURL(url) == nil {
+            throw ValidationError("invalid --public-url '\(url)': use http://, https://, ws:// or wss:// with a host and an optional port")
         }
         guard RelayConfiguration.logger(level: logLevel) != nil else {
             throw ValidationError("unknown --log-level '\(logLevel)': use one of \(RelayConfiguration.logLevels.joined(separator: ", "))")
@@ -117,6 +146,7 @@ struct Serve: AsyncParsableCommand {
         config.port = port
         config.tlsCertificatePath = tlsCertificate
         config.tlsKeyPath = tlsKey
+        config.publicOrigins = publicURLs.compactMap(RelayOrigin.fromURL)
         config.limits.frameBytes = maxFrame
         config.limits.membersPerRoom = maxMembers
         config.limits.messagesPerSecond = rate
@@ -125,6 +155,9 @@ struct Serve: AsyncParsableCommand {
         config.limits.connectionsPerAddress = connectionsPerAddress
         config.limits.knocksPerMinute = knocksPerMinute
         config.limits.wrongCodes = codeAttempts
+        config.limits.historyMessages = historyMessages
+        config.limits.historyBytes = historyBytes
+        config.limits.exportsPerMinute = exportsPerMinute
         config.limits.defaultTTLSeconds = DurationText.seconds(defaultTTL)!
         config.limits.maxTTLSeconds = DurationText.seconds(maxTTL)!
         config.codeInterval = Double(DurationText.seconds(codeInterval)!)

@@ -59,7 +59,7 @@ while True:
         k = re.search(rb"(?i)sec-websocket-key: *(\S+)", req).group(1)
         acc = base64.b64encode(hashlib.sha1(k + b"258EAFA5-E914-47DA-95CA-C5AB0DC85B11").digest())
         c.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: " + acc + b"\r\n\r\n")
-        send(c, {"type": "hello", "protocol": 1, "relay": text, "challenge": key32, "limits": limits})
+        send(c, {"type": "hello", "protocol": 2, "relay": "fake-relay", "challenge": key32, "limits": limits})
         while True:
             op, data = frame(c)
             if op == 8: send(c, data[:2], 8); break

@@ -215,7 +215,7 @@ final class RawPeer: Sendable {
         let log = self.log
         let logger = Logger(label: "raw-peer", factory: { _ in SwiftLogNoOpLogHandler() })
         task = Task {
-            _ = try? await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/v1/ws", configuration: .init(maxFrameSize: 1 << 20),
+            _ = try? await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)\(RelayProtocol.webSocketPath)", configuration: .init(maxFrameSize: 1 << 20),
                                                logger: logger) { inbound, outbound, _ in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -234,7 +234,8 @@ final class RawPeer: Sendable {
         let hello = try await waitFor { if case .hello(let h) = $0 { h } else { nil } }
         let me = identity.signingKey.publicKey.rawRepresentation
         send(.auth(.init(signingKey: WireBytes(me), agreementKey: WireBytes(identity.agreementKey.publicKey.rawRepresentation), name: name,
-                         signature: WireBytes(try identity.signingKey.signature(for: SignedPayload.auth(challenge: hello.challenge.bytes))))))
+                         signature: WireBytes(try identity.signingKey.signature(for: SignedPayload.auth(
+                            challenge: hello.challenge.bytes, relayID: hello.relay, origin: "ws://127.0.0.1:\(port)"))))))
         var proof: WireBytes? = nil
         if let key {
             let access = try RoomAccess.signingKey(roomKey: key.rawRepresentation, roomID: roomID)

@@ -73,7 +73,7 @@ import Glibc
         #expect(server.stdout.contains("next: securechat room create --server http://127.0.0.1:\(port)"))
         let health = try httpGet(port: port, path: "/health")
         #expect(health.hasPrefix("HTTP/1.1 200"))
-        #expect(health.hasSuffix(#"{"protocol":1,"status":"ok"}"#))
+        #expect(health.hasSuffix(#"{"protocol":2,"status":"ok"}"#))
         let page = try httpGet(port: port, path: "/join/k3Jd9xQm2LwP8aZt5RvYbc")
         #expect(page.hasPrefix("HTTP/1.1 200") && page.contains("securechat connect"))
         #expect(server.terminate() == 0, "stderr: \(server.stderr)")
@@ -113,6 +113,14 @@ import Glibc
         (["--default-ttl", "40d"], "--default-ttl is longer than --max-ttl"),
         (["--log-level", "loud"], "unknown --log-level 'loud'"),
         (["--rate", "0"], "--rate must be a positive number"),
+        // Flags whose values would overflow the relay's arithmetic are refused up front.
+        (["--rate", "1e300"], "--rate must be a positive number up to 1000000"),
+        (["--max-frame", "9223372036854775807"], "--max-frame must be 1024 to 16777216 bytes"),
+        (["--max-members", "9223372036854775807"], "--max-members must be 1 to 1000000000"),
+        (["--burst", "0"], "--burst must be 1 to 1000000000"),
+        (["--max-ttl", "18446744073709551615"], "--max-ttl may be at most 315360000 seconds"),
+        (["--knock-timeout", "99999999d"], "--knock-timeout may be at most 604800 seconds"),
+        (["--public-url", "ftp://relay.example.org"], "invalid --public-url 'ftp://relay.example.org'"),
     ])
     func badOptions(args: [String], message: String) throws {
         let r = try CLI.run(["serve"] + args)

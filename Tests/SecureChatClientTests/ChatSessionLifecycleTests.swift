@@ -113,6 +113,22 @@ import SecureChatWire
         guard case .knock? = out.writes.first else { Issue.record("did not knock"); return }
     }
 
+    /// A member the owner removed is told so by the relay, on `join` or on `knock`: the session
+    /// ends as removed (exit status 6) instead of knocking again and waiting (issue 17, finding 16).
+    @Test func aRemovedMemberStopsInsteadOfKnockingAgain() {
+        var s = Script(People.bob, name: "bob", target: .room(Relay.room, policy: .approval), keys: [Relay.key])
+        s.open()
+        s.feed(Relay.hello())
+        let out = s.feed(.error(ErrorFrame(.removed, "you were removed from this room", roomID: Relay.room)))
+        #expect(out.writes.isEmpty)
+        #expect(out.finish == .removed)
+
+        var knocking = Script(People.bob, name: "bob", target: .code("123456"), keys: [])
+        knocking.open()
+        knocking.feed(Relay.hello())
+        #expect(knocking.feed(.error(ErrorFrame(.removed, "you were removed from this room", roomID: Relay.room))).finish == .removed)
+    }
+
     @Test(arguments: [
         (ServerFrame.denied(.init(roomID: Relay.room, reason: "no")), ChatOutcome.denied("no")),
         (.error(ErrorFrame(.knockTimeout, "late", roomID: Relay.room)), .knockTimedOut),

@@ -18,7 +18,7 @@ import SecureChatWire
         #expect(auth.signingKey == People.alice.wire)
         #expect(auth.agreementKey == People.alice.agreementWire)
         #expect(auth.name == "alice")
-        #expect(People.alice.signingKey.publicKey.isValidSignature(auth.signature.bytes, for: SignedPayload.auth(challenge: Relay.challenge)))
+        #expect(People.alice.signingKey.publicKey.isValidSignature(auth.signature.bytes, for: SignedPayload.auth(challenge: Relay.challenge, relayID: Relay.id, origin: Relay.origin)))
         #expect(join.roomID == Relay.room && join.afterSeq == 0)
         let access = try RoomAccess.signingKey(roomKey: Relay.key.rawRepresentation, roomID: Relay.room)
         #expect(access.publicKey.isValidSignature(try #require(join.proof).bytes,

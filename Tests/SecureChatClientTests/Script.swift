@@ -26,6 +26,8 @@ enum Relay {
     static let room = "AAAAAAAAAAAAAAAAAAAAAA"
     static let key = try! FernetKey(encoded: "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=")
     static let challenge = [UInt8](repeating: 7, count: 32)
+    static let id = "relay-1"
+    static let origin = "ws://relay.example:5000"
     static let now: UInt64 = 1_700_000_000
 
     static let limits = ServerFrame.Limits(frameBytes: 65536, membersPerRoom: 50, messagesPerSecond: 20, burst: 40, roomsPerAddress: 20,
@@ -35,7 +37,7 @@ enum Relay {
     static func hello(frameBytes: Int = 65536) -> ServerFrame {
         var l = limits
         l.frameBytes = frameBytes
-        return .hello(.init(relay: "relay-1", challenge: WireBytes(challenge), limits: l))
+        return .hello(.init(relay: id, challenge: WireBytes(challenge), limits: l))
     }
 
     static func joined(role: MemberRole = .member, policy: RoomPolicy = .open, lastSeq: Int64 = 0) -> ServerFrame {
@@ -74,7 +76,7 @@ struct Script {
     init(_ identity: Identity = People.alice, name: String = "alice", target: ChatSession.Target = .room(Relay.room, policy: .open),
          keys: [FernetKey] = [Relay.key], afterSeq: Int64 = 0, showHistory: Bool = true, resume: ResumeState = ResumeState(),
          knownKeys: KnownKeys = KnownKeys()) {
-        session = ChatSession(.init(identity: identity, name: name, target: target, keys: keys, resume: resume, afterSeq: afterSeq,
+        session = ChatSession(.init(identity: identity, name: name, target: target, origin: Relay.origin, keys: keys, resume: resume, afterSeq: afterSeq,
                                     showHistory: showHistory, knownKeys: knownKeys))
     }
 

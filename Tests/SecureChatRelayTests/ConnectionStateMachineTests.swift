@@ -10,15 +10,20 @@ import Testing
     let me = Identity.generate()
     var settings: ConnectionStateMachine.Settings { .init(RelayLimits()) }
 
-    func auth(_ identity: Identity, challenge: [UInt8]? = nil, claiming: [UInt8]? = nil, version: Int? = 1) -> ClientFrame {
-        let sig = try! identity.signingKey.signature(for: SignedPayload.auth(challenge: challenge ?? self.challenge))
+    static let relayID = "relay-1"
+    static let origin = "ws://relay.example:5000"
+
+    func auth(_ identity: Identity, challenge: [UInt8]? = nil, claiming: [UInt8]? = nil, version: Int? = 2,
+              origin: String = Self.origin) -> ClientFrame {
+        let payload = SignedPayload.auth(challenge: challenge ?? self.challenge, relayID: Self.relayID, origin: origin)
+        let sig = try! identity.signingKey.signature(for: payload)
         return .auth(.init(signingKey: WireBytes(claiming ?? identity.signingKey.publicKey.rawRepresentation),
                            agreementKey: WireBytes(identity.agreementKey.publicKey.rawRepresentation), name: "Me",
                            signature: WireBytes(sig), protocol: version))
     }
 
     func authenticated() -> ConnectionStateMachine {
-        var m = ConnectionStateMachine(challenge: challenge, settings: settings)
+        var m = ConnectionStateMachine(challenge: challenge, relayID: Self.relayID, origins: [Self.origin], settings: settings)
         _ = m.receive(auth(me), now: 0)
         return m
     }
@@ -33,7 +38,7 @@ import Testing
     let token = "gAAAAAB" + String(repeating: "x", count: 100) + "=="
 
     @Test func onlyAuthAndPingBeforeAuthentication() {
-        var m = ConnectionStateMachine(challenge: challenge, settings: settings)
+        var m = ConnectionStateMachine(challenge: challenge, relayID: Self.relayID, origins: [Self.origin], settings: settings)
         #expect(m.receive(.ping(.init()), now: 0) == .reply(.pong(.init())))
         #expect(errorCode(m.receive(.join(.init(roomID: "r")), now: 0)) == .notAuthenticated)
         #expect(errorCode(m.receive(.send(.init(roomID: "r", clientID: "c", ciphertext: token)), now: 0)) == .notAuthenticated)
@@ -47,7 +52,7 @@ import Testing
 
     @Test func anImpostorCannotAuthenticateAsSomeoneElse() {
         let victim = Identity.generate()
-        var m = ConnectionStateMachine(challenge: challenge, settings: settings)
+        var m = ConnectionStateMachine(challenge: challenge, relayID: Self.relayID, origins: [Self.origin], settings: settings)
         let action = m.receive(auth(me, claiming: victim.signingKey.publicKey.rawRepresentation), now: 0)
         #expect(errorCode(action) == .badSignature)
         guard case .fail = action else { Issue.record("a bad auth signature must close the connection"); return }
@@ -56,19 +61,33 @@ import Testing
     }
 
     @Test func aSignatureForAnotherChallengeIsRefused() {
-        var m = ConnectionStateMachine(challenge: challenge, settings: settings)
+        var m = ConnectionStateMachine(challenge: challenge, relayID: Self.relayID, origins: [Self.origin], settings: settings)
         #expect(errorCode(m.receive(auth(me, challenge: SecureRandom.bytes(32)), now: 0)) == .badSignature)
     }
 
+    /// A sign-in made for another relay's origin, or for another relay id, is refused, and the
+    /// refusal names the origin this relay expected.
+    @Test func aSignatureForAnotherOriginOrRelayIsRefused() {
+        var m = ConnectionStateMachine(challenge: challenge, relayID: Self.relayID, origins: [Self.origin], settings: settings)
+        let a = m.receive(auth(me, origin: "ws://evil.example:5000"), now: 0)
+        guard case .fail(let e) = a else { Issue.record("expected fail, got \(a)"); return }
+        #expect(e.code == .badSignature && e.message.contains(Self.origin))
+        var other = ConnectionStateMachine(challenge: challenge, relayID: "relay-2", origins: [Self.origin], settings: settings)
+        #expect(errorCode(other.receive(auth(me), now: 0)) == .badSignature)
+        var several = ConnectionStateMachine(challenge: challenge, relayID: Self.relayID, origins: ["wss://a.example:443", Self.origin],
+                                             settings: settings)
+        guard case .authenticated = several.receive(auth(me), now: 0) else { Issue.record("any listed origin signs in"); return }
+    }
+
     @Test func anotherProtocolVersionIsRefused() {
-        var m = ConnectionStateMachine(challenge: challenge, settings: settings)
-        let a = m.receive(auth(me, version: 2), now: 0)
+        var m = ConnectionStateMachine(challenge: challenge, relayID: Self.relayID, origins: [Self.origin], settings: settings)
+        let a = m.receive(auth(me, version: 1), now: 0)
         guard case .fail(let e) = a else { Issue.record("expected fail, got \(a)"); return }
         #expect(e.code == .unsupportedVersion)
     }
 
     @Test func authDeadline() {
-        var waiting = ConnectionStateMachine(challenge: challenge, settings: settings)
+        var waiting = ConnectionStateMachine(challenge: challenge, relayID: Self.relayID, origins: [Self.origin], settings: settings)
         #expect(errorCode(waiting.authDeadlinePassed()) == .authTimeout)
         var done = authenticated()
         let action = done.authDeadlinePassed()

@@ -14,7 +14,7 @@ import TestSupport
     @Test func healthAndJoinPage() async throws {
         try await TestRelay.with { live in
             let health = try await live.http.execute(uri: "/health", method: .get)
-            #expect(health.status == .ok && String(buffer: health.body) == #"{"protocol":1,"status":"ok"}"#)
+            #expect(health.status == .ok && String(buffer: health.body) == #"{"protocol":2,"status":"ok"}"#)
             let page = try await live.http.execute(uri: "/join/k3Jd9xQm2LwP8aZt5RvYbc", method: .get)
             #expect(page.status == .ok && page.headers[.contentType] == "text/html; charset=utf-8")
             let html = String(buffer: page.body)
@@ -25,11 +25,13 @@ import TestSupport
         }
     }
 
-    func signedHeaders(_ peer: TestPeer, room: String, after: Int64, time: Int64 = Int64(Relay.now)) -> HTTPFields {
-        let sig = try! peer.identity.signingKey.signature(for: SignedPayload.logExport(roomID: room, after: after, time: time))
+    func signedHeaders(_ peer: TestPeer, room: String, after: Int64, time: Int64 = Int64(Relay.now),
+                       nonce: String = Base64URL.encode(SecureRandom.bytes(16))) -> HTTPFields {
+        let sig = try! peer.identity.signingKey.signature(for: SignedPayload.logExport(roomID: room, after: after, time: time, nonce: nonce))
         var h = HTTPFields()
         h[HTTPField.Name("X-Securechat-Key")!] = peer.key.base64URL
         h[HTTPField.Name("X-Securechat-Time")!] = String(time)
+        h[HTTPField.Name("X-Securechat-Nonce")!] = nonce
         h[HTTPField.Name("X-Securechat-Signature")!] = Base64URL.encode(sig)
         return h
     }
@@ -74,6 +76,79 @@ import TestSupport
             #expect(try await live.http.execute(uri: "/api/rooms/\(room.id)/log", method: .get).status == .unauthorized)
             let missing = try await live.http.execute(uri: "/api/rooms/nope/log", method: .get, headers: signedHeaders(ada, room: "nope", after: 0))
             #expect(missing.status == .notFound)
+        }
+    }
+
+    /// A signed export is served once: the same request again is refused, so a captured request
+    /// cannot be replayed to make the relay do the work again (issue 17, finding 6).
+    @Test func aReplayedExportIsRefused() async throws {
+        try await TestRelay.with { live in
+            let room = TestRoom.make()
+            let ada = try await live.connect("Ada")
+            try await ada.create(room)
+            try await ada.join(room)
+            ada.say("one", in: room, clientID: "one")
+            _ = try await ada.ack("one")
+            let headers = signedHeaders(ada, room: room.id, after: 0)
+            let first = try await live.http.execute(uri: "/api/rooms/\(room.id)/log", method: .get, headers: headers)
+            #expect(first.status == .ok)
+            let again = try await live.http.execute(uri: "/api/rooms/\(room.id)/log", method: .get, headers: headers)
+            #expect(again.status == .conflict && String(buffer: again.body).contains("already served"))
+            // Without a nonce, or with a short one, nothing is served.
+            var none = signedHeaders(ada, room: room.id, after: 0)
+            none[HTTPField.Name("X-Securechat-Nonce")!] = nil
+            #expect(try await live.http.execute(uri: "/api/rooms/\(room.id)/log", method: .get, headers: none).status == .unauthorized)
+            let short = signedHeaders(ada, room: room.id, after: 0, nonce: Base64URL.encode(SecureRandom.bytes(8)))
+            #expect(try await live.http.execute(uri: "/api/rooms/\(room.id)/log", method: .get, headers: short).status == .unauthorized)
+        }
+    }
+
+    /// Each response holds at most the byte cap of ciphertext, ends at a line, and names the
+    /// last `seq` it holds; asking again from there gets the rest.
+    @Test func anExportOverTheByteCapContinuesWhereItStopped() async throws {
+        try await TestRelay.with({ $0.limits.exportBytes = 250 }) { live in
+            let room = TestRoom.make()
+            let ada = try await live.connect("Ada")
+            try await ada.create(room)
+            try await ada.join(room)
+            var tokens = [String]()
+            for i in 1...5 {
+                tokens.append(ada.say("line \(i)", in: room, clientID: "l\(i)").ciphertext)
+                _ = try await ada.ack("l\(i)")
+            }
+            #expect(tokens.allSatisfy { $0.utf8.count == tokens[0].utf8.count && $0.utf8.count * 2 <= 250 && $0.utf8.count * 3 > 250 })
+            var after: Int64 = 0
+            var pages = [[String]]()
+            while true {
+                let r = try await live.http.execute(uri: "/api/rooms/\(room.id)/log?after=\(after)", method: .get,
+                                                    headers: signedHeaders(ada, room: room.id, after: after))
+                #expect(r.status == .ok)
+                let lines = String(buffer: r.body).split(separator: "\n", omittingEmptySubsequences: false)
+                #expect(lines.last == "", "the body ends at a line boundary")
+                let last = Int64(r.headers[HTTPField.Name("X-Securechat-Last-Seq")!] ?? "") ?? -1
+                if last == after { #expect(lines == [""]); break }
+                pages.append(lines.dropLast().map(String.init))
+                after = last
+            }
+            #expect(pages.map(\.count) == [2, 2, 1])
+            #expect(pages.flatMap { $0 } == tokens)
+        }
+    }
+
+    /// Exports are limited per address and per key (`429`).
+    @Test func exportsAreRateLimited() async throws {
+        try await TestRelay.with({ $0.limits.exportsPerMinute = 2 }) { live in
+            let room = TestRoom.make()
+            let ada = try await live.connect("Ada")
+            try await ada.create(room)
+            for _ in 1...2 {
+                let r = try await live.http.execute(uri: "/api/rooms/\(room.id)/log", method: .get,
+                                                    headers: signedHeaders(ada, room: room.id, after: 0))
+                #expect(r.status == .ok)
+            }
+            let third = try await live.http.execute(uri: "/api/rooms/\(room.id)/log", method: .get,
+                                                    headers: signedHeaders(ada, room: room.id, after: 0))
+            #expect(third.status == .tooManyRequests && third.headers[.retryAfter] == "60")
         }
     }
 }

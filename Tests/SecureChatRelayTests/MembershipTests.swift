@@ -61,10 +61,15 @@ import Testing
             #expect(try unseal(forOwner, for: owner) == newKey)
             await carol.expectSilence()
 
-            // Carol still knows the old key, which no longer opens the room.
+            // Carol still knows the old key, which no longer opens the room; and the relay
+            // remembers that she was removed, so no proof admits her again.
             let again = try await live.connect("Carol", identity: carolID)
             again.send(.join(.init(roomID: room.id, proof: again.proof(for: room))))
-            #expect(try await again.error().code == .badProof)
+            #expect(try await again.error().code == .removed)
+            // Someone else with only the old key is refused by the rotated access key.
+            let stranger = try await live.connect("Stranger")
+            stranger.send(.join(.init(roomID: room.id, proof: stranger.proof(for: room))))
+            #expect(try await stranger.error().code == .badProof)
             // Bob talks under the new key.
             let current = TestRoom(id: room.id, key: newKey, policy: .open)
             bob.say("new key", in: current, secrets: live.secrets)

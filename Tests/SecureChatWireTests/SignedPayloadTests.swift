@@ -9,7 +9,8 @@ import SecureChatCrypto
 
     @Test func layouts() {
         let ch = [UInt8](repeating: 7, count: 32), key = [UInt8](repeating: 9, count: 32)
-        #expect(SignedPayload.auth(challenge: ch) == Array("securechat/v1/relay-auth".utf8) + [0] + ch)
+        #expect(SignedPayload.auth(challenge: ch, relayID: "R1", origin: "wss://relay.example:443")
+            == Array("securechat/v2/relay-auth".utf8) + [0] + ch + Array("R1".utf8) + [0] + Array("wss://relay.example:443".utf8))
         #expect(SignedPayload.join(challenge: ch, signingKey: key) == Array("securechat/v1/room-join".utf8) + [0] + ch + key)
         #expect(SignedPayload.approve(roomID: "r1", joiner: key, enc: [1], ct: [2, 3])
             == Array("securechat/v1/approve".utf8) + [0] + Array("r1".utf8) + [0] + key + [1, 2, 3])
@@ -17,8 +18,9 @@ import SecureChatCrypto
             == Array("securechat/v1/create-room".utf8) + [0, 0x72, 0] + Array("open".utf8) + [0]
             + [0, 0, 0, 0, 0, 0, 1, 2] + [0, 0, 0, 50] + key)
         #expect(SignedPayload.rotate(roomID: "r", accessKey: nil) == Array("securechat/v1/rotate".utf8) + [0, 0x72, 0])
-        #expect(SignedPayload.logExport(roomID: "r", after: 12, time: 1700000000)
-            == Array("securechat/v1/log-export".utf8) + [0, 0x72, 0] + Array("12".utf8) + [0] + Array("1700000000".utf8))
+        #expect(SignedPayload.logExport(roomID: "r", after: 12, time: 1700000000, nonce: "bm9uY2U")
+            == Array("securechat/v2/log-export".utf8) + [0, 0x72, 0] + Array("12".utf8) + [0] + Array("1700000000".utf8) + [0]
+            + Array("bm9uY2U".utf8))
         #expect(SignedPayload.roomKeyInfo(roomID: "r") == Array("securechat/v1/room-key".utf8) + [0, 0x72])
     }
 

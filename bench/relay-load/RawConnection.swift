@@ -17,6 +17,8 @@ final class RawConnection: Sendable {
     let agreement: Curve25519.KeyAgreement.PrivateKey
     let control: Queue<ServerFrame>
     let channel: any Channel
+    /// The origin this connection's sign-in names (`RelayOrigin`).
+    let origin: String
     private let hello = Mutex<[UInt8]>([])
     var challenge: [UInt8] { hello.withLock { $0 } }
     var key: WireBytes { WireBytes(signing.publicKey.rawRepresentation) }
@@ -25,14 +27,15 @@ final class RawConnection: Sendable {
     static let ackSuffix = ByteBuffer(string: #""type":"ack"}"#)
 
     /// `control` is the queue the connection's frame handler fills.
-    private init(channel: any Channel, control: Queue<ServerFrame>) {
+    private init(channel: any Channel, control: Queue<ServerFrame>, origin: String) {
+        self.origin = origin
         signing = Curve25519.Signing.PrivateKey()
         agreement = Curve25519.KeyAgreement.PrivateKey()
         self.channel = channel
         self.control = control
     }
 
-    /// Connects to `ws://host:port/v1/ws`; `onMessage` and `onAck` run on the event loop.
+    /// Connects to `ws://host:port/v2/ws`; `onMessage` and `onAck` run on the event loop.
     static func connect(host: String, port: Int, group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton,
                         onMessage: @escaping @Sendable (ByteBuffer) -> Void = { _ in },
                         onAck: @escaping @Sendable (ByteBuffer) -> Void = { _ in }) async throws -> RawConnection {
@@ -61,7 +64,8 @@ final class RawConnection: Sendable {
             }
             .connect(host: host, port: port).get()
         try await upgraded.futureResult.get()
-        return RawConnection(channel: channel, control: control)
+        return RawConnection(channel: channel, control: control,
+                             origin: RelayOrigin.canonical(scheme: "ws", host: host, port: port) ?? "ws://\(host):\(port)")
     }
 
     func send(text: String) {
@@ -87,7 +91,7 @@ final class RawConnection: Sendable {
     func authenticate(name: String) async throws {
         let h = try await wait("hello") { if case .hello(let h) = $0 { h } else { nil } }
         hello.withLock { $0 = h.challenge.bytes }
-        let sig = try signing.signature(for: SignedPayload.auth(challenge: challenge))
+        let sig = try signing.signature(for: SignedPayload.auth(challenge: challenge, relayID: h.relay, origin: origin))
         send(.auth(.init(signingKey: key, agreementKey: WireBytes(agreement.publicKey.rawRepresentation), name: name,
                          signature: WireBytes(sig))))
         _ = try await wait("auth") { if case .authenticated(let a) = $0 { a } else { nil } }

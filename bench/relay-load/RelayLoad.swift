@@ -38,7 +38,7 @@ struct Fanout: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "One sender, N receivers in one open room: flood throughput, or latency at a paced rate.")
 
-    @Option(help: "The relay's WebSocket URL (ws://HOST:PORT/v1/ws).") var url: String
+    @Option(help: "The relay's WebSocket URL (ws://HOST:PORT/v2/ws).") var url: String
     @Option(help: "Receivers in the room.") var receivers = 10
     @Option(help: "Messages to send when flooding.") var messages = 20_000
     @Option(help: "Unacknowledged messages the sender keeps in flight when flooding.") var window = 200
@@ -160,7 +160,7 @@ struct Idle: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Open N authenticated connections and hold them until standard input closes.")
 
-    @Option(help: "The relay's WebSocket URL (ws://HOST:PORT/v1/ws).") var url: String
+    @Option(help: "The relay's WebSocket URL (ws://HOST:PORT/v2/ws).") var url: String
     @Option(help: "Connections to open.") var connections = 10_000
     @Option(help: "Connections opened at a time.") var parallel = 100
 
@@ -196,7 +196,7 @@ struct Ping: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Round trips of ping/pong frames: the floor under any relay latency on this machine.")
 
-    @Option(help: "The relay's WebSocket URL (ws://HOST:PORT/v1/ws).") var url: String
+    @Option(help: "The relay's WebSocket URL (ws://HOST:PORT/v2/ws).") var url: String
     @Option(help: "Round trips to time.") var count = 2000
 
     func run() async throws {

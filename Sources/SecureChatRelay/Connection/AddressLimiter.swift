@@ -7,6 +7,8 @@ final class AddressLimiter: Sendable {
         var connections: [String: Int] = [:]
         var knocks: SlidingWindow
         var wrongCodes: SlidingWindow
+        /// Log exports, counted per address and per signing key (keys prefixed `key:`).
+        var exports: SlidingWindow
     }
 
     private let state: Mutex<State>
@@ -15,7 +17,8 @@ final class AddressLimiter: Sendable {
     init(limits: RelayLimits) {
         self.limits = limits
         state = Mutex(State(knocks: SlidingWindow(window: 60, limit: limits.knocksPerMinute),
-                            wrongCodes: SlidingWindow(window: limits.wrongCodeWindow, limit: limits.wrongCodes)))
+                            wrongCodes: SlidingWindow(window: limits.wrongCodeWindow, limit: limits.wrongCodes),
+                            exports: SlidingWindow(window: 60, limit: limits.exportsPerMinute)))
     }
 
     /// Counts a new connection, or explains why the address has too many.
@@ -50,6 +53,19 @@ final class AddressLimiter: Sendable {
         }
     }
 
+    /// Records a log export by `key` from `address`, or explains the limit (both are counted:
+    /// one address cannot spread exports over many keys, nor one key over many addresses).
+    func export(_ address: String, key: String, now: Double) -> String? {
+        state.withLock { s in
+            guard s.exports.allows(address, now: now), s.exports.allows("key:" + key, now: now) else {
+                return "more than \(limits.exportsPerMinute) log exports a minute from this address or key; wait and try again"
+            }
+            s.exports.record(address, now: now)
+            s.exports.record("key:" + key, now: now)
+            return nil
+        }
+    }
+
     /// Whether this address may try a join code now.
     func mayTryCode(_ address: String, now: Double) -> ErrorFrame? {
         state.withLock { s in
@@ -68,6 +84,7 @@ final class AddressLimiter: Sendable {
         state.withLock { s in
             s.knocks.pruneAll(now: now)
             s.wrongCodes.pruneAll(now: now)
+            s.exports.pruneAll(now: now)
         }
     }
 }

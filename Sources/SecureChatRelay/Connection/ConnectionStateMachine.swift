@@ -55,6 +55,10 @@ public struct ConnectionStateMachine: Sendable {
     }
 
     public let challenge: [UInt8]
+    /// This relay's id (`hello.relay`) and the origins a sign-in may name on this connection
+    /// (`RelayOrigin`): the `--public-url`s, or else the one the upgrade request's Host names.
+    public let relayID: String
+    public let origins: [String]
     public private(set) var phase = Phase.awaitingAuth
     public private(set) var peer: Peer?
     /// Rooms this connection has joined: the only rooms it may act in or hear from.
@@ -64,8 +68,10 @@ public struct ConnectionStateMachine: Sendable {
     private var bucket: TokenBucket
     private let settings: Settings
 
-    public init(challenge: [UInt8], settings: Settings) {
+    public init(challenge: [UInt8], relayID: String, origins: [String], settings: Settings) {
         self.challenge = challenge
+        self.relayID = relayID
+        self.origins = origins
         self.settings = settings
         self.bucket = TokenBucket(rate: settings.messagesPerSecond, capacity: settings.burst)
     }
@@ -141,10 +147,14 @@ public struct ConnectionStateMachine: Sendable {
         guard Validation.isDisplayName(auth.name) else {
             return .reply(.error(.init(.malformedFrame, "name must be 1 to 64 characters without control characters")))
         }
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: auth.signingKey.bytes),
-              key.isValidSignature(auth.signature.bytes, for: SignedPayload.auth(challenge: challenge)) else {
+        let key = try? Curve25519.Signing.PublicKey(rawRepresentation: auth.signingKey.bytes)
+        let signedFor = origins.first { origin in
+            key?.isValidSignature(auth.signature.bytes, for: SignedPayload.auth(challenge: challenge, relayID: relayID, origin: origin)) == true
+        }
+        guard signedFor != nil else {
             phase = .closed
-            return .fail(.init(.badSignature, "the auth signature does not verify for this key and challenge"))
+            let expected = origins.isEmpty ? "no origin (the upgrade request named no valid Host)" : origins.joined(separator: " or ")
+            return .fail(.init(.badSignature, "the auth signature does not verify for this key and challenge, relay \(relayID) and origin \(expected)"))
         }
         let p = Peer(signingKey: auth.signingKey.bytes, agreementKey: auth.agreementKey.bytes, name: auth.name)
         peer = p
@@ -223,8 +233,8 @@ public struct ConnectionStateMachine: Sendable {
             return .reply(.error(.init(.ttlTooLong, "ttl_seconds is over this relay's maximum of \(settings.maxTTLSeconds)",
                                        limit: .ttlSeconds, roomID: f.roomID)))
         }
-        let maxMembers = f.maxMembers ?? UInt32(settings.membersPerRoom)
-        guard maxMembers >= 1, maxMembers <= settings.membersPerRoom else {
+        let maxMembers = f.maxMembers ?? UInt32(clamping: settings.membersPerRoom)
+        guard maxMembers >= 1, Int(maxMembers) <= settings.membersPerRoom else {
             return .reply(.error(.init(.roomFull, "max_members must be 1 to \(settings.membersPerRoom)",
                                        limit: .membersPerRoom, roomID: f.roomID)))
         }

@@ -61,13 +61,14 @@ final class RelayConnection: Sendable {
         var dead = false
     }
 
-    init(id: UInt64, address: String, challenge: [UInt8], settings: ConnectionStateMachine.Settings, outbox: Int, channel: (any Channel)?,
+    init(id: UInt64, address: String, challenge: [UInt8], relayID: String = "", origins: [String] = [],
+         settings: ConnectionStateMachine.Settings, outbox: Int, channel: (any Channel)?,
          writer: NIOLoopBound<FrameWriter>? = nil, control: (any ConnectionControl)? = nil, openedAt: Double = 0) {
         self.id = id
         self.address = address
         self.control = control
         self.openedAt = openedAt
-        self.machine = Mutex(ConnectionStateMachine(challenge: challenge, settings: settings))
+        self.machine = Mutex(ConnectionStateMachine(challenge: challenge, relayID: relayID, origins: origins, settings: settings))
         self.outbox = outbox
         self.channel = channel
         self.writer = writer

@@ -1,22 +1,32 @@
 import Hummingbird
+import NIOCore
 import SecureChatCrypto
 import SecureChatWire
 
 /// `GET /api/rooms/ROOM_ID/log?after=N`: a member's export of the room's ciphertexts, one
 /// Fernet token per line, for archiving or for `securechat decrypt` by hand. Authenticated by a
-/// signature over the request (docs/protocol.md, "HTTP"); the relay still learns nothing new.
+/// signature over the request and a nonce served once (docs/protocol.md, "HTTP"); the relay
+/// still learns nothing new.
+///
+/// Bounded work: every response holds at most `pageSize` messages and `exportBytes` bytes of
+/// ciphertext. The relay first reads only the sizes to find the last `seq` that fits (so the
+/// `X-Securechat-Last-Seq` header is right before the body starts), then streams the body in
+/// chunks of `chunkRows` messages read from the database as they are written.
 struct LogExportController {
     let relay: Relay
     static let pageSize = 10_000
+    static let chunkRows = 256
     static let clockSkew: Int64 = 300
+    static let nonceBytes = 16...64
 
     func addRoutes(to router: Router<RelayRequestContext>) {
         router.get("/api/rooms/:room/log") { request, context -> Response in
-            await export(request, room: context.parameters.get("room") ?? "")
+            await export(request, room: context.parameters.get("room") ?? "",
+                         address: context.remoteAddress?.ipAddress ?? "unknown")
         }
     }
 
-    func export(_ request: Request, room: String) async -> Response {
+    func export(_ request: Request, room: String, address: String) async -> Response {
         func fail(_ status: HTTPResponse.Status, _ message: String) -> Response {
             PageController.respond(status, type: "text/plain; charset=utf-8", message + "\n")
         }
@@ -27,30 +37,67 @@ struct LogExportController {
         let jsonLines = query.get("format") == "jsonl"
         guard let keyText = request.headers[.init("X-Securechat-Key")!], let key = Base64URL.decode(keyText), key.count == 32,
               let timeText = request.headers[.init("X-Securechat-Time")!], let time = Int64(timeText),
+              let nonce = request.headers[.init("X-Securechat-Nonce")!],
               let sigText = request.headers[.init("X-Securechat-Signature")!], let signature = Base64URL.decode(sigText)
-        else { return fail(.unauthorized, "sign the request: X-Securechat-Key, X-Securechat-Time, X-Securechat-Signature") }
-        guard abs(time - Int64(Relay.now)) <= Self.clockSkew else { return fail(.unauthorized, "X-Securechat-Time is too far from the relay's clock") }
+        else {
+            return fail(.unauthorized, "sign the request: X-Securechat-Key, X-Securechat-Time, X-Securechat-Nonce, X-Securechat-Signature")
+        }
+        guard let nonceBytes = Base64URL.decode(nonce), Self.nonceBytes.contains(nonceBytes.count) else {
+            return fail(.unauthorized, "X-Securechat-Nonce must be 16 to 64 random bytes, base64url")
+        }
+        let now = Relay.now
+        // `time` is anything a client wrote; the distance is computed without trapping.
+        guard CheckedNumbers.isWithin(time, Self.clockSkew, of: CheckedNumbers.seconds(now)) else {
+            return fail(.unauthorized, "X-Securechat-Time is too far from the relay's clock")
+        }
         guard let pub = try? Curve25519.Signing.PublicKey(rawRepresentation: key),
-              pub.isValidSignature(signature, for: SignedPayload.logExport(roomID: room, after: after, time: time))
+              pub.isValidSignature(signature, for: SignedPayload.logExport(roomID: room, after: after, time: time, nonce: nonce))
         else { return fail(.unauthorized, "the signature does not verify") }
+        if let refusal = relay.limiter.export(address, key: keyText, now: now) {
+            var response = fail(.tooManyRequests, refusal)
+            response.headers[.retryAfter] = "60"
+            return response
+        }
+        // Remembered until the signed time can no longer pass the clock check.
+        switch relay.exportNonces.use(nonce, until: Double(time + Self.clockSkew) + 1, now: now) {
+        case .fresh: break
+        case .replayed: return fail(.conflict, "this request was already served (X-Securechat-Nonce seen before): sign a new one")
+        case .full: return fail(.tooManyRequests, "too many log exports in the last minutes; try again shortly")
+        }
         do {
             guard try await relay.store.room(room) != nil else { return fail(.notFound, "no such room on this relay") }
             guard try await relay.store.member(room, key) != nil else { return fail(.forbidden, "only members may export the log") }
-            let messages = try await relay.store.messages(room, after: after, limit: Self.pageSize)
-            var body = ""
-            for m in messages {
-                if jsonLines {
-                    let line = ServerFrame.Message(roomID: room, seq: m.seq, sender: WireBytes(m.sender), clientID: m.clientID,
-                                                   ciphertext: m.ciphertext, time: m.time)
-                    body += String(decoding: FrameCoding.encode(.message(line)), as: UTF8.self) + "\n"
-                } else {
-                    body += m.ciphertext + "\n"
+            let end = try await relay.store.exportEnd(room, after: after, rows: Self.pageSize, bytes: relay.configuration.limits.exportBytes)
+            var headers = HTTPFields()
+            headers[.contentType] = jsonLines ? "application/jsonl" : "text/plain; charset=utf-8"
+            headers[.init("X-Securechat-Last-Seq")!] = String(end ?? after)
+            headers[.cacheControl] = "no-store"
+            relay.logger.info("log exported", metadata: ["room": "\(room)", "after": "\(after)", "through": "\(end ?? after)"])
+            guard let end else { return Response(status: .ok, headers: headers, body: ResponseBody()) }
+            let store = relay.store, logger = relay.logger
+            let body = ResponseBody { writer in
+                var cursor = after
+                while cursor < end {
+                    let rows = try await store.messages(room, after: cursor, through: end, limit: Self.chunkRows)
+                    guard let last = rows.last else { break }
+                    var chunk = ByteBuffer()
+                    for m in rows {
+                        if jsonLines {
+                            let line = ServerFrame.Message(roomID: room, seq: m.seq, sender: WireBytes(m.sender), clientID: m.clientID,
+                                                           ciphertext: m.ciphertext, time: m.time)
+                            chunk.writeBytes(FrameCoding.encode(.message(line)))
+                        } else {
+                            chunk.writeString(m.ciphertext)
+                        }
+                        chunk.writeInteger(UInt8(ascii: "\n"))
+                    }
+                    try await writer.write(chunk)
+                    cursor = last.seq
                 }
+                logger.debug("log export sent", metadata: ["room": "\(room)", "through": "\(cursor)"])
+                try await writer.finish(nil)
             }
-            var response = PageController.respond(.ok, type: jsonLines ? "application/jsonl" : "text/plain; charset=utf-8", body)
-            response.headers[.init("X-Securechat-Last-Seq")!] = String(messages.last?.seq ?? after)
-            relay.logger.info("log exported", metadata: ["room": "\(room)", "after": "\(after)", "messages": "\(messages.count)"])
-            return response
+            return Response(status: .ok, headers: headers, body: body)
         } catch {
             relay.logger.error("log export failed", metadata: ["room": "\(room)", "error": "\(type(of: error))"])
             return fail(.internalServerError, "the relay failed to read the log")

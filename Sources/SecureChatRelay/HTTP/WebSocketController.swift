@@ -21,7 +21,7 @@ public struct RelayRequestContext: RequestContext, WebSocketRequestContext, Remo
     }
 }
 
-/// `GET /v1/ws`: one relay connection per WebSocket. Its frames are handled on the channel's
+/// `GET /v2/ws`: one relay connection per WebSocket. Its frames are handled on the channel's
 /// event loop by a `RelayFrameHandler` placed right after the WebSocket decoder, close handshake
 /// included; the WebSocket handler's task only waits for the channel to close, so an idle
 /// connection's task stays small. A control task runs while a replay or a close is queued.
@@ -32,11 +32,13 @@ struct WebSocketController {
         router.ws(RouterPath(RelayProtocol.webSocketPath)) { _, _, context in
             let channel = context.requestContext.channel
             let address = context.requestContext.remoteAddress?.ipAddress ?? "unknown"
-            await serve(address: address, channel: channel)
+            // What the relay-auth signature must name: HTTP/1's Host is the request's authority.
+            let host = context.request.head.authority
+            await serve(address: address, host: host, channel: channel)
         }
     }
 
-    func serve(address: String, channel: any Channel) async {
+    func serve(address: String, host: String?, channel: any Channel) async {
         // On the event loop: the handler goes in before `hello` is queued, so every frame that
         // answers `hello` reaches the handler. (Frames a client sends before it has `hello`, which
         // it has to answer, can reach the WebSocket handler's stream instead and go unread.)
@@ -44,7 +46,7 @@ struct WebSocketController {
             let pipeline = channel.pipeline.syncOperations
             let writer = FrameWriter()
             try pipeline.addHandler(writer, position: .before(try pipeline.handler(type: WebSocketFrameEncoder.self)))
-            let conn = relay.open(address: address, channel: channel, writer: NIOLoopBound(writer, eventLoop: channel.eventLoop),
+            let conn = relay.open(address: address, host: host, channel: channel, writer: NIOLoopBound(writer, eventLoop: channel.eventLoop),
                                   control: Control(relay: relay))
             let handler = RelayFrameHandler(relay: relay, connection: conn)
             try pipeline.addHandler(handler, position: .after(try pipeline.handler(type: ByteToMessageHandler<WebSocketFrameDecoder>.self)))

@@ -73,7 +73,7 @@ final class Committer: @unchecked Sendable {
     private func commit(_ batch: [Pending], relay: Relay) {
         let results: [CommitResult]
         do {
-            results = try relay.store.commit(batch.map(\.request))
+            results = try relay.store.commit(batch.map(\.request), quota: relay.configuration.limits.historyQuota)
         } catch {
             relay.logger.error("commit failed", metadata: ["error": "\(type(of: error))", "frames": "\(batch.count)"])
             results = batch.map { .failed(.init(.internalError, "the relay could not store this", roomID: $0.request.room,

@@ -31,6 +31,10 @@ extension Relay {
             guard !members.contains(where: { $0.signingKey == peer.signingKey }) else {
                 return refuse(ErrorFrame(.alreadyMember, "already a member: join instead", roomID: room.id), conn)
             }
+            // Told, rather than left knocking on a door that no member is asked to open.
+            guard try await !store.wasRemoved(room.id, peer.signingKey) else {
+                return refuse(ErrorFrame(.removed, "you were removed from this room", roomID: room.id), conn)
+            }
             guard members.count < room.maxMembers else {
                 return refuse(ErrorFrame(.roomFull, "the room has its maximum of \(room.maxMembers) members", limit: .membersPerRoom,
                                          roomID: room.id), conn)
@@ -38,7 +42,7 @@ extension Relay {
             let k = knocks.add(room: room.id, connection: conn, peer: peer, name: f.name ?? peer.name, note: f.note, now: now,
                                timeout: configuration.knockTimeout)
             conn.machine.withLock { $0.didKnock(room: room.id, knockID: k.id) }
-            conn.send(.knocked(.init(roomID: room.id, knockID: k.id, expiresAt: Int64(k.expiresAt))))
+            conn.send(.knocked(.init(roomID: room.id, knockID: k.id, expiresAt: CheckedNumbers.seconds(k.expiresAt))))
             hub.broadcast(k.notice, to: room.id)
             logger.info("knock", metadata: ["conn": "\(conn.id)", "room": "\(room.id)", "knock": "\(k.id)",
                                             "by_code": "\(f.code != nil)"])

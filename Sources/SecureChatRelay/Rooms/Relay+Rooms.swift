@@ -7,9 +7,11 @@ extension Relay {
     func createRoom(_ f: ClientFrame.CreateRoom, ttl: UInt64, maxMembers: UInt32, conn: RelayConnection, now: Double) async {
         guard let peer = conn.peer else { return }
         let t = Int64(now)
-        // Whole seconds, rounded up: a room lives at least as long as it asked for.
+        // Whole seconds, rounded up: a room lives at least as long as it asked for. `ttl` is the
+        // client's (checked against --max-ttl, itself a flag), so the sum saturates, never traps.
+        let expiresAt = CheckedNumbers.add(CheckedNumbers.seconds(now.rounded(.up)), Int64(clamping: ttl))
         let record = RoomRecord(id: f.roomID, policy: f.policy, name: f.name, owner: peer.signingKey, accessKey: f.accessKey?.bytes,
-                                createdAt: t, expiresAt: Int64(now.rounded(.up)) + Int64(ttl), maxMembers: Int(maxMembers), lastSeq: 0)
+                                createdAt: t, expiresAt: expiresAt, maxMembers: Int(maxMembers), lastSeq: 0)
         let owner = MemberRecord(signingKey: peer.signingKey, agreementKey: peer.agreementKey, name: peer.name, role: .owner)
         do {
             let room = try await store.createRoom(record, owner: owner, address: conn.address,
@@ -32,7 +34,12 @@ extension Relay {
                 return refuse(ErrorFrame(.roomNotFound, "no such room on this relay", roomID: f.roomID), conn)
             }
             guard Double(room.expiresAt) > now else { return refuse(ErrorFrame(.roomExpired, "the room has expired", roomID: room.id), conn) }
+            // Before membership is read: a removal from here on keeps this join from registering.
+            let ticket = hub.ticket(room: room.id, member: peer.signingKey)
             var member = try await store.member(room.id, peer.signingKey)
+            if member == nil, try await store.wasRemoved(room.id, peer.signingKey) {
+                return refuse(ErrorFrame(.removed, "you were removed from this room", roomID: room.id), conn)
+            }
             if member == nil {
                 switch room.policy {
                 case .approval:
@@ -63,8 +70,8 @@ extension Relay {
                 return true
             }
             guard alive else { return }
-            hub.join(conn, room: room.id, member: peer.signingKey, committedSeq: room.lastSeq, after: f.afterSeq ?? 0,
-                     time: Int64(now)) { through, online in
+            let registered = hub.join(conn, room: room.id, member: peer.signingKey, ticket: ticket, committedSeq: room.lastSeq,
+                                      after: f.afterSeq ?? 0, time: Int64(now)) { through, online in
                 var frames: [ServerFrame] = [
                     .joined(.init(roomID: room.id, role: member.role, policy: room.policy, name: room.name, expiresAt: room.expiresAt,
                                   maxMembers: room.maxMembers, lastSeq: through)),
@@ -76,6 +83,13 @@ extension Relay {
                 frames += pending.map(\.notice)
                 if let code { frames.append(.code(.init(roomID: room.id, code: code.code, expiresAt: code.expiresAt))) }
                 return frames
+            }
+            guard registered else {
+                // Removed (or left from another connection) while this join was under way.
+                conn.machine.withLock { $0.didLeave(room.id) }
+                let removed = try await store.wasRemoved(room.id, peer.signingKey)
+                return refuse(removed ? ErrorFrame(.removed, "you were removed from this room", roomID: room.id)
+                                      : ErrorFrame(.notMember, "your membership of this room ended", roomID: room.id), conn)
             }
             logger.info("joined", metadata: ["conn": "\(conn.id)", "room": "\(room.id)", "after": "\(f.afterSeq ?? 0)",
                                              "last_seq": "\(room.lastSeq)"])
@@ -111,7 +125,7 @@ extension Relay {
             guard f.member.bytes != room.owner else {
                 return refuse(ErrorFrame(.malformedFrame, "the owner cannot remove itself; leave instead", roomID: room.id), conn)
             }
-            guard try await store.removeMember(room.id, f.member.bytes) else {
+            guard try await store.removeMember(room.id, f.member.bytes, remember: true) else {
                 return refuse(ErrorFrame(.notMember, "no such member in this room", roomID: room.id), conn)
             }
             detach(member: f.member.bytes, from: room.id, farewell: .removed(.init(roomID: room.id, by: WireBytes(peer.signingKey))))
@@ -123,11 +137,12 @@ extension Relay {
         }
     }
 
-    /// Unjoins every connection of `member` from `room`, telling each with `farewell`.
+    /// Unjoins every connection of `member` from `room`, telling each with `farewell`; a join of
+    /// that member still under way will not register (`RoomHub.revoke`). Called after the
+    /// database has ended the membership.
     func detach(member: [UInt8], from room: String, farewell: ServerFrame) {
-        for c in hub.connections(of: member, in: room) {
+        for c in hub.revoke(member: member, in: room) {
             c.machine.withLock { $0.didLeave(room) }
-            hub.leave(c, room: room)
             c.send(farewell)
         }
     }
@@ -159,7 +174,7 @@ extension Relay {
     func rotateCodes(now: Double) async {
         do {
             let rooms = try await store.approvalRooms(now: Int64(now))
-            let expires = Int64(now + configuration.codeInterval)
+            let expires = CheckedNumbers.seconds(now + configuration.codeInterval)
             for (room, code) in knocks.rotateCodes(rooms: rooms, expiresAt: expires) {
                 hub.broadcast(.code(.init(roomID: room, code: code, expiresAt: expires)), to: room)
             }

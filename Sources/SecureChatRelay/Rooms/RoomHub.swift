@@ -7,6 +7,12 @@ import Synchronization
 /// makes resume exact: a joiner is registered with `through` = the last sequence number committed
 /// before it, its history up to `through` is replayed from the database, and every later message
 /// reaches it live, once.
+///
+/// The same lock orders registration against removal. A join reads membership from the database
+/// and registers later; `revoke` (a removal or a leave, after the database has forgotten the
+/// member) counts the member's revocations in the room, and `join` registers only if the count is
+/// still what it was before the membership was read (`ticket`). So a removal either finds the new
+/// connection registered and unjoins it, or the registration is refused: never neither.
 final class RoomHub: Sendable {
     struct Registration: Sendable {
         let connection: RelayConnection
@@ -19,17 +25,31 @@ final class RoomHub: Sendable {
         var lastSeq: Int64 = 0
         var joined: [UInt64: Registration] = [:]
         var online: [[UInt8]: Int] = [:]
+        /// How often each member's membership ended (removal or leave) while the room was live.
+        var revocations: [[UInt8]: Int] = [:]
     }
+
+    /// What a join notes before it reads the member's membership; `join` registers only if it
+    /// still holds.
+    struct Ticket: Sendable, Equatable { fileprivate let revocations: Int }
 
     private let rooms = Mutex<[String: LiveRoom]>([:])
 
-    /// Registers `connection` in `room`. Under the lock: the frames `prelude` builds (given
-    /// `through` and who is online), then the replay command, are queued before anything live can
-    /// be, and the member's presence is announced to the others if it just came online.
-    func join(_ connection: RelayConnection, room: String, member: [UInt8], committedSeq: Int64, after: Int64,
-              time: Int64, prelude: (_ through: Int64, _ online: Set<[UInt8]>) -> [ServerFrame]) {
+    /// Taken before a join reads whether `member` belongs to `room`.
+    func ticket(room: String, member: [UInt8]) -> Ticket {
+        rooms.withLock { Ticket(revocations: $0[room]?.revocations[member] ?? 0) }
+    }
+
+    /// Registers `connection` in `room`, unless `member`'s membership ended since `ticket` was
+    /// taken (then nothing happens and the result is false). Under the lock: the frames `prelude`
+    /// builds (given `through` and who is online), then the replay command, are queued before
+    /// anything live can be, and the member's presence is announced to the others if it just
+    /// came online.
+    func join(_ connection: RelayConnection, room: String, member: [UInt8], ticket: Ticket, committedSeq: Int64, after: Int64,
+              time: Int64, prelude: (_ through: Int64, _ online: Set<[UInt8]>) -> [ServerFrame]) -> Bool {
         rooms.withLock { rooms in
             var live = rooms[room] ?? LiveRoom()
+            guard live.revocations[member] ?? 0 == ticket.revocations else { return false }
             let through = max(live.lastSeq, committedSeq)
             live.lastSeq = through
             live.joined[connection.id] = Registration(connection: connection, member: member, through: through)
@@ -42,6 +62,26 @@ final class RoomHub: Sendable {
                 let presence = RelayConnection.encode(.presence(.init(roomID: room, member: WireBytes(member), online: true)))
                 for (id, r) in live.joined where id != connection.id { r.connection.send(encoded: presence) }
             }
+            return true
+        }
+    }
+
+    /// `member`'s membership of `room` has ended (the database no longer lists it): every
+    /// connection of it is unregistered, and any join that read the membership before now will
+    /// not register. Returns the connections that were joined, for the caller to tell.
+    func revoke(member: [UInt8], in room: String) -> [RelayConnection] {
+        rooms.withLock { rooms in
+            var live = rooms[room] ?? LiveRoom()
+            live.revocations[member, default: 0] += 1
+            let gone = live.joined.filter { $0.value.member == member }
+            for id in gone.keys { live.joined[id] = nil }
+            let wasOnline = live.online.removeValue(forKey: member) != nil
+            rooms[room] = live
+            if wasOnline {
+                let presence = RelayConnection.encode(.presence(.init(roomID: room, member: WireBytes(member), online: false)))
+                for r in live.joined.values { r.connection.send(encoded: presence) }
+            }
+            return gone.values.map(\.connection)
         }
     }
 

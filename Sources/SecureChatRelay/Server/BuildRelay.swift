@@ -5,6 +5,7 @@ import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOSSL
+import SecureChatWire
 import ServiceLifecycle
 import UnixSignals
 
@@ -27,7 +28,7 @@ public func buildRelay(_ relay: Relay, onServerRunning: @escaping @Sendable (Int
         ws: WebSocketServerConfiguration(
             // Messages over the protocol's limit are answered with frame_too_large; only frames far
             // over it are refused by the WebSocket layer before they are buffered.
-            maxFrameSize: config.limits.frameBytes * 4,
+            maxFrameSize: min(CheckedNumbers.multiply(config.limits.frameBytes, 4), Int(UInt32.max)),
             // Keep-alive pings come from the relay's sweep (`pingConnections`) rather than a task
             // per connection, which would cost each idle connection about 3 KB.
             autoPing: .disabled,
@@ -142,6 +143,7 @@ extension Relay {
         expireKnocks(now: now)
         enforceAuthDeadline(now: now)
         limiter.prune(now: now)
+        exportNonces.prune(now: now)
     }
 }
 

@@ -21,6 +21,8 @@ public final class Relay: Sendable {
     let knocks = KnockBook()
     let limiter: AddressLimiter
     let committer = Committer()
+    /// Nonces of log exports already served.
+    let exportNonces = NonceBook()
     let logger: Logger
     private let connections = Mutex<[UInt64: RelayConnection]>([:])
     private let nextConnectionID = Atomic<UInt64>(1)
@@ -52,12 +54,24 @@ public final class Relay: Sendable {
 
     // MARK: Connections
 
-    /// A new WebSocket: its state, its `hello`, or the reason it cannot stay.
-    func open(address: String, channel: (any Channel)?, writer: NIOLoopBound<FrameWriter>? = nil,
+    /// The origins a sign-in may name on a connection whose upgrade request carried `host`
+    /// (docs/protocol.md, "Authentication"): the configured public URLs when there are any (a
+    /// proxy in front may rewrite Host), otherwise the origin the Host header names with the
+    /// scheme this relay serves.
+    func origins(host: String?) -> [String] {
+        if !configuration.publicOrigins.isEmpty { return configuration.publicOrigins }
+        guard let host, let origin = RelayOrigin.fromHost(host, tls: configuration.tlsCertificatePath != nil) else { return [] }
+        return [origin]
+    }
+
+    /// A new WebSocket: its state, its `hello`, or the reason it cannot stay. `host` is the
+    /// upgrade request's Host header.
+    func open(address: String, host: String?, channel: (any Channel)?, writer: NIOLoopBound<FrameWriter>? = nil,
               control: (any ConnectionControl)? = nil) -> RelayConnection {
         let connID = nextConnectionID.wrappingAdd(1, ordering: .relaxed).oldValue
         let challenge = SecureRandom.bytes(RelayProtocol.challengeBytes)
-        let conn = RelayConnection(id: connID, address: address, challenge: challenge, settings: .init(configuration.limits),
+        let conn = RelayConnection(id: connID, address: address, challenge: challenge, relayID: id, origins: origins(host: host),
+                                   settings: .init(configuration.limits),
                                    outbox: configuration.limits.outbox, channel: channel, writer: writer, control: control, openedAt: Self.now)
         if shuttingDown.load(ordering: .relaxed) {
             conn.close(nil, code: .goingAway)

@@ -17,14 +17,43 @@ public struct RelayLimits: Sendable, Equatable {
     public var maxTTLSeconds: UInt64 = 30 * 24 * 3600
     /// Frames queued to one connection before it counts as a slow reader and is closed.
     public var outbox = 4096
+    /// Messages one room's history may hold (rotations not counted).
+    public var historyMessages = 100_000
+    /// Ciphertext bytes one room's history may hold.
+    public var historyBytes = 256 << 20
+
+    /// Log exports per minute, per address and per signing key.
+    public var exportsPerMinute = 30
+    /// Ciphertext bytes in one log export response (at least one message is always included).
+    public var exportBytes = 4 << 20
+
+    var historyQuota: HistoryQuota { HistoryQuota(messages: Int64(historyMessages), bytes: Int64(historyBytes)) }
 
     public init() {}
+
+    /// The largest values `securechat serve` accepts for its flags: far above any sane setting,
+    /// and small enough that no sum or product of them with a clock reading, a count or a size
+    /// comes near the limits of `Int64`.
+    public enum Bounds {
+        /// `--history-bytes`, bytes (1 TiB).
+        public static let historyBytes = 1...(1 << 40)
+        /// `--max-frame`, bytes.
+        public static let frameBytes = 1024...(16 << 20)
+        /// Counts (`--max-members`, `--burst`, the per-address limits, `--history-messages`).
+        public static let count = 1...1_000_000_000
+        /// `--rate`, frames per second.
+        public static let rate = 1_000_000.0
+        /// `--max-ttl` and `--default-ttl`, seconds (ten years).
+        public static let ttlSeconds: UInt64 = 10 * 365 * 86400
+        /// `--knock-timeout` and `--code-interval`, seconds (one week).
+        public static let timerSeconds: UInt64 = 7 * 86400
+    }
 
     var wire: ServerFrame.Limits {
         .init(frameBytes: frameBytes, membersPerRoom: membersPerRoom, messagesPerSecond: messagesPerSecond, burst: burst,
               roomsPerAddress: roomsPerAddress, connectionsPerAddress: connectionsPerAddress, knocksPerMinute: knocksPerMinute,
               wrongCodes: wrongCodes, defaultTTLSeconds: defaultTTLSeconds, maxTTLSeconds: maxTTLSeconds,
-              knockTimeoutSeconds: 0, codeIntervalSeconds: 0)
+              knockTimeoutSeconds: 0, codeIntervalSeconds: 0, historyMessages: historyMessages, historyBytes: historyBytes)
     }
 }
 
@@ -38,6 +67,10 @@ public struct RelayConfiguration: Sendable {
     /// PEM files; both or neither. With them the relay speaks https and wss.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
+    /// The origins (`RelayOrigin`, e.g. `wss://relay.example.org:443`) clients reach this relay
+    /// under, from `serve --public-url`. When set, a sign-in must name one of them whatever the
+    /// Host header says; when empty, it must name the origin of the connection's Host header.
+    public var publicOrigins: [String] = []
     public var limits = RelayLimits()
     /// A knock not answered within this many seconds ends with `knock_timeout`.
     public var knockTimeout: Double = 600
@@ -71,8 +104,8 @@ public struct RelayConfiguration: Sendable {
 
     var wireLimits: ServerFrame.Limits {
         var l = limits.wire
-        l.knockTimeoutSeconds = Int(knockTimeout)
-        l.codeIntervalSeconds = Int(codeInterval)
+        l.knockTimeoutSeconds = Int(CheckedNumbers.seconds(knockTimeout))
+        l.codeIntervalSeconds = Int(CheckedNumbers.seconds(codeInterval))
         return l
     }
 }

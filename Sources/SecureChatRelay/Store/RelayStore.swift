@@ -55,6 +55,29 @@ enum CommitResult: Sendable, Equatable {
     case failed(ErrorFrame)
 }
 
+/// How much history one room may keep: messages and ciphertext bytes (rotations are not counted:
+/// a full room must still be able to change its key).
+struct HistoryQuota: Sendable, Equatable {
+    var messages: Int64
+    var bytes: Int64
+
+    static let unlimited = HistoryQuota(messages: .max, bytes: .max)
+
+    /// The error for a message of `adding` bytes in a room that holds `messages` and `bytes`, or
+    /// nil if it fits.
+    func refusal(messages held: Int64, bytes heldBytes: Int64, adding: Int64, room: String, clientID: String) -> ErrorFrame? {
+        if held >= messages {
+            return ErrorFrame(.historyFull, "the room's history holds its maximum of \(messages) messages", limit: .historyMessages,
+                              roomID: room, clientID: clientID)
+        }
+        if heldBytes > bytes - adding {
+            return ErrorFrame(.historyFull, "the room's history holds its maximum of \(bytes) bytes", limit: .historyBytes,
+                              roomID: room, clientID: clientID)
+        }
+        return nil
+    }
+}
+
 /// The relay's SQLite database (GRDB, WAL): rooms, members, history. Only public keys,
 /// ciphertexts and metadata ever reach it; `secure_delete` overwrites what expiry deletes.
 final class RelayStore: Sendable {
@@ -132,6 +155,27 @@ final class RelayStore: Sendable {
                     signature BLOB NOT NULL,
                     PRIMARY KEY (room_id, seq, member)
                 ) WITHOUT ROWID;
+                """)
+        }
+        // Members the owner removed, refused with `removed` until the room is deleted.
+        m.registerMigration("v2-removed-members") { db in
+            try db.execute(sql: """
+                CREATE TABLE removed_members (
+                    room_id TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+                    signing_key BLOB NOT NULL,
+                    PRIMARY KEY (room_id, signing_key)
+                ) WITHOUT ROWID;
+                """)
+        }
+        // Each room's history size, kept with the room so that the quota costs no scan per commit.
+        m.registerMigration("v3-history-quota") { db in
+            try db.execute(sql: """
+                ALTER TABLE rooms ADD COLUMN history_messages INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE rooms ADD COLUMN history_bytes INTEGER NOT NULL DEFAULT 0;
+                UPDATE rooms SET
+                    history_messages = (SELECT COUNT(*) FROM history h WHERE h.room_id = rooms.id AND h.kind = 'message'),
+                    history_bytes = (SELECT COALESCE(SUM(LENGTH(h.ciphertext)), 0) FROM history h
+                                     WHERE h.room_id = rooms.id AND h.kind = 'message');
                 """)
         }
         return m
@@ -255,11 +299,24 @@ final class RelayStore: Sendable {
         }
     }
 
-    /// Ends a membership; true if there was one.
-    func removeMember(_ room: String, _ key: [UInt8]) async throws -> Bool {
+    /// Ends a membership; true if there was one. With `remember` (a removal by the owner), the
+    /// key is also recorded as removed, in the same transaction, so that its later joins and
+    /// knocks are answered `removed`.
+    func removeMember(_ room: String, _ key: [UInt8], remember: Bool = false) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM members WHERE room_id = ? AND signing_key = ?", arguments: [room, Data(key)])
-            return db.changesCount > 0
+            let existed = db.changesCount > 0
+            if existed, remember {
+                try db.execute(sql: "INSERT OR IGNORE INTO removed_members (room_id, signing_key) VALUES (?, ?)", arguments: [room, Data(key)])
+            }
+            return existed
+        }
+    }
+
+    /// Whether the owner removed `key` from `room`.
+    func wasRemoved(_ room: String, _ key: [UInt8]) async throws -> Bool {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT 1 FROM removed_members WHERE room_id = ? AND signing_key = ?", arguments: [room, Data(key)]) != nil
         }
     }
 
@@ -277,10 +334,11 @@ final class RelayStore: Sendable {
     // MARK: History
 
     /// Commits a batch in one transaction, in order. Sequence numbers are per room, without gaps.
+    /// A message that would take its room's history over `quota` is refused (`history_full`).
     /// Synchronous: the commit loop runs on its own thread.
-    func commit(_ batch: [CommitRequest]) throws -> [CommitResult] {
+    func commit(_ batch: [CommitRequest], quota: HistoryQuota = .unlimited) throws -> [CommitResult] {
         try pool.writeWithoutTransaction { db in
-            try Self.immediateTransaction(db) { try Self.commitRows(batch, db) }
+            try Self.immediateTransaction(db) { try Self.commitRows(batch, db, quota: quota) }
         }
     }
 
@@ -299,21 +357,34 @@ final class RelayStore: Sendable {
         }
     }
 
-    static func commitRows(_ batch: [CommitRequest], _ db: Database) throws -> [CommitResult] {
+    /// A room's state during one batch.
+    struct BatchRoom {
+        var expiresAt: Int64
+        var lastSeq: Int64
+        var messages: Int64
+        var bytes: Int64
+        var changed = false
+    }
+
+    static func commitRows(_ batch: [CommitRequest], _ db: Database, quota: HistoryQuota = .unlimited) throws -> [CommitResult] {
         var results = [CommitResult]()
         results.reserveCapacity(batch.count)
-        // Per room and batch, one indexed lookup gives expiry and the last sequence number.
-        var rooms = [String: (expiresAt: Int64, lastSeq: Int64)?]()
+        // Per room and batch, one indexed lookup gives expiry, the last sequence number and the
+        // history's size; the size is written back once, at the end of the batch.
+        var rooms = [String: BatchRoom?]()
         let lookup = try db.cachedStatement(sql: """
-            SELECT expires_at, (SELECT COALESCE(MAX(seq), 0) FROM history WHERE room_id = ?1) FROM rooms WHERE id = ?1
+            SELECT expires_at, (SELECT COALESCE(MAX(seq), 0) FROM history WHERE room_id = ?1), history_messages, history_bytes
+            FROM rooms WHERE id = ?1
             """)
         for request in batch {
-            let found: (expiresAt: Int64, lastSeq: Int64)?
+            let found: BatchRoom?
             if let cached = rooms[request.room] { found = cached } else {
-                found = try Row.fetchOne(lookup, arguments: [request.room]).map { ($0[0], $0[1]) }
+                found = try Row.fetchOne(lookup, arguments: [request.room]).map {
+                    BatchRoom(expiresAt: $0[0], lastSeq: $0[1], messages: $0[2], bytes: $0[3])
+                }
                 rooms[request.room] = found
             }
-            guard let found else {
+            guard var found else {
                 results.append(.failed(ErrorFrame(.roomNotFound, "no such room", roomID: request.room)))
                 continue
             }
@@ -323,6 +394,17 @@ final class RelayStore: Sendable {
             case .send(_, let sender, let clientID, let ciphertext, let time):
                 if time >= room.expiresAt {
                     results.append(.failed(ErrorFrame(.roomExpired, "the room has expired", roomID: room.id, clientID: clientID)))
+                    continue
+                }
+                let size = Int64(ciphertext.utf8.count)
+                if let over = quota.refusal(messages: found.messages, bytes: found.bytes, adding: size, room: room.id, clientID: clientID) {
+                    // A resend of a message that is already stored still gets its original ack.
+                    let find = try db.cachedStatement(sql: "SELECT seq FROM history WHERE room_id = ? AND sender = ? AND client_id = ?")
+                    if let existing = try Int64.fetchOne(find, arguments: [room.id, Data(sender), clientID]) {
+                        results.append(.duplicate(seq: existing))
+                    } else {
+                        results.append(.failed(over))
+                    }
                     continue
                 }
                 // One statement in the common case: the unique index on (room, sender, client id)
@@ -339,6 +421,9 @@ final class RelayStore: Sendable {
                     continue
                 }
                 seq += 1
+                found.messages += 1
+                found.bytes += size
+                found.changed = true
             case .rotate(_, let by, let frame, let time):
                 let members = Set(try Data.fetchAll(db, sql: "SELECT signing_key FROM members WHERE room_id = ?",
                                                     arguments: [room.id]).map { Array($0) })
@@ -360,8 +445,14 @@ final class RelayStore: Sendable {
                     try db.execute(sql: "UPDATE rooms SET access_key = ? WHERE id = ?", arguments: [Data(key.bytes), room.id])
                 }
             }
-            rooms[room.id] = (found.expiresAt, seq)
+            found.lastSeq = seq
+            rooms[room.id] = found
             results.append(.committed(seq: seq))
+        }
+        let update = try db.cachedStatement(sql: "UPDATE rooms SET history_messages = ?, history_bytes = ? WHERE id = ?")
+        for (id, room) in rooms {
+            guard let room, room.changed else { continue }
+            try update.execute(arguments: [room.messages, room.bytes, id])
         }
         return results
     }
@@ -390,13 +481,34 @@ final class RelayStore: Sendable {
         }
     }
 
-    /// Messages only (no rotations), for the log export.
-    func messages(_ room: String, after: Int64, limit: Int) async throws -> [(seq: Int64, sender: [UInt8], clientID: String, ciphertext: String, time: Int64)] {
+    /// The last `seq` of a log export after `after`: at most `rows` messages whose ciphertexts
+    /// add up to at most `bytes` (but at least one message, so that every export makes
+    /// progress); nil when there is none. Reads sizes only, not ciphertexts.
+    func exportEnd(_ room: String, after: Int64, rows: Int, bytes: Int) async throws -> Int64? {
+        try await pool.read { db in
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT seq, LENGTH(ciphertext) FROM history WHERE room_id = ? AND seq > ? AND kind = 'message' ORDER BY seq LIMIT ?
+                """, arguments: [room, after, rows])
+            var last: Int64?
+            var total = 0
+            while let row = try cursor.next() {
+                let size: Int = row[1]
+                if last != nil, total > bytes - size { break }
+                total += size
+                last = row[0]
+            }
+            return last
+        }
+    }
+
+    /// Messages only (no rotations), for the log export: `after < seq <= through`, oldest first.
+    func messages(_ room: String, after: Int64, through: Int64 = .max, limit: Int) async throws
+        -> [(seq: Int64, sender: [UInt8], clientID: String, ciphertext: String, time: Int64)] {
         try await pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT seq, sender, client_id, ciphertext, time FROM history
-                WHERE room_id = ? AND seq > ? AND kind = 'message' ORDER BY seq LIMIT ?
-                """, arguments: [room, after, limit])
+                WHERE room_id = ? AND seq > ? AND seq <= ? AND kind = 'message' ORDER BY seq LIMIT ?
+                """, arguments: [room, after, through, limit])
                 .map { ($0["seq"], bytes($0["sender"]), $0["client_id"], $0["ciphertext"], $0["time"]) }
         }
     }

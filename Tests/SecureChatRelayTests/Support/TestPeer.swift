@@ -35,6 +35,8 @@ final class TestPeer: Sendable {
     private let outbox: AsyncStream<WebSocketOutboundWriter.OutboundFrame>.Continuation
     private let task: Task<Void, Never>
     let hello: ServerFrame.Hello
+    /// The origin this peer connected to (`RelayOrigin`), which its sign-in names.
+    let origin: String
 
     var signingKey: [UInt8] { identity.signingKey.publicKey.rawRepresentation }
     var agreementKey: [UInt8] { identity.agreementKey.publicKey.rawRepresentation }
@@ -90,7 +92,8 @@ final class TestPeer: Sendable {
             if case .garbage(let why)? = first { throw PeerError(description: "\(name): \(why)") }
             throw PeerError(description: "\(name): no hello from the relay")
         }
-        let peer = TestPeer(name: name, identity: identity, inbox: inbox, outbox: outbox, task: task, hello: hello)
+        let origin = RelayOrigin.canonical(scheme: tls == nil ? "ws" : "wss", host: "127.0.0.1", port: port)!
+        let peer = TestPeer(name: name, identity: identity, inbox: inbox, outbox: outbox, task: task, hello: hello, origin: origin)
         if authenticate {
             peer.send(.auth(peer.authFrame()))
             let f = try await peer.next()
@@ -100,14 +103,16 @@ final class TestPeer: Sendable {
     }
 
     private init(name: String, identity: Identity, inbox: Mailbox<Received>,
-                 outbox: AsyncStream<WebSocketOutboundWriter.OutboundFrame>.Continuation, task: Task<Void, Never>, hello: ServerFrame.Hello) {
+                 outbox: AsyncStream<WebSocketOutboundWriter.OutboundFrame>.Continuation, task: Task<Void, Never>, hello: ServerFrame.Hello,
+                 origin: String) {
         self.name = name; self.identity = identity; self.mailbox = inbox; self.outbox = outbox; self.task = task; self.hello = hello
+        self.origin = origin
     }
 
     /// `auth` for this peer's identity; with `claiming`, an impostor's frame: someone else's
     /// public key, signed with this peer's own key.
     func authFrame(claiming other: [UInt8]? = nil) -> ClientFrame.Auth {
-        let sig = try! identity.signingKey.signature(for: SignedPayload.auth(challenge: challenge))
+        let sig = try! identity.signingKey.signature(for: SignedPayload.auth(challenge: challenge, relayID: hello.relay, origin: origin))
         return .init(signingKey: WireBytes(other ?? signingKey), agreementKey: WireBytes(agreementKey), name: name, signature: WireBytes(sig))
     }
 
