@@ -42,12 +42,15 @@ let package = Package(
         .target(name: "SecureChatQR", dependencies: ["CQREncode", "CPNG"]),
         // Relay frames (Codable), protocol version, error codes, signed-payload layouts. Foundation only.
         .target(name: "SecureChatWire"),
+        // The group-state chain (signed, hash-chained membership and key changes): its format and
+        // rules, shared by the relay (which checks what it can without room keys) and clients.
+        .target(name: "SecureChatGroup", dependencies: ["SecureChatWire", "SecureChatCrypto"]),
         // The relay server. Wire + server libraries + Crypto (signature checks, random) only: never
         // Core, which holds room keys and message formats, so the relay cannot decrypt by construction.
         .target(
             name: "SecureChatRelay",
             dependencies: [
-                "SecureChatWire", "SecureChatCrypto",
+                "SecureChatWire", "SecureChatCrypto", "SecureChatGroup",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -65,7 +68,7 @@ let package = Package(
         .target(
             name: "SecureChatClient",
             dependencies: [
-                "SecureChatCore", "SecureChatWire", "SecureChatCrypto",
+                "SecureChatCore", "SecureChatWire", "SecureChatCrypto", "SecureChatGroup",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -82,7 +85,7 @@ let package = Package(
         .executableTarget(
             name: "relay-load",
             dependencies: [
-                "SecureChatWire", "SecureChatCrypto", "SecureChatCore",
+                "SecureChatWire", "SecureChatCrypto", "SecureChatCore", "SecureChatGroup",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -97,13 +100,14 @@ let package = Package(
         .testTarget(name: "SecureChatCoreTests", dependencies: ["SecureChatCore", "SecureChatCrypto", "SecureChatWire", "TestSupport"]),
         .testTarget(name: "SecureChatQRTests", dependencies: ["SecureChatQR", "CPNG"], exclude: ["Golden"]),
         .testTarget(name: "SecureChatWireTests", dependencies: ["SecureChatWire", "SecureChatCrypto"]),
-        .testTarget(name: "SecureChatClientTests", dependencies: ["SecureChatClient", "SecureChatCore", "SecureChatWire", "SecureChatCrypto"]),
+        .testTarget(name: "SecureChatGroupTests", dependencies: ["SecureChatGroup", "SecureChatWire", "SecureChatCrypto", "TestSupport"]),
+        .testTarget(name: "SecureChatClientTests", dependencies: ["SecureChatClient", "SecureChatCore", "SecureChatWire", "SecureChatCrypto", "SecureChatGroup"]),
         // Live relays on port 0 with real WebSocket clients; the state machines without sockets.
         .testTarget(
             name: "SecureChatRelayTests",
             dependencies: [
                 // Core only here, to play real clients (identities, Fernet, HPKE) against the relay.
-                "SecureChatRelay", "SecureChatWire", "SecureChatCrypto", "SecureChatCore", "TestSupport",
+                "SecureChatRelay", "SecureChatWire", "SecureChatCrypto", "SecureChatCore", "SecureChatGroup", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -117,7 +121,7 @@ let package = Package(
         .testTarget(
             name: "SecureChatCLITests",
             dependencies: [
-                "TestSupport", "SecureChatCore", "SecureChatCrypto", "SecureChatWire",
+                "TestSupport", "SecureChatCore", "SecureChatCrypto", "SecureChatWire", "SecureChatGroup",
                 // A raw protocol client, to forge and replay what the securechat client never sends.
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
