@@ -20,6 +20,9 @@ public enum ChatOutcome: Sendable, Equatable {
     case roomNotFound
     /// The join code matched no room.
     case badCode
+    /// The relay showed a group state that does not extend the one this client holds (an older
+    /// chain, or another one): it cannot be trusted for this room.
+    case untrustedRelay(String)
     /// Any other refusal that ends the session (room full, rate limited, protocol version…).
     case refused(ErrorFrame)
 }

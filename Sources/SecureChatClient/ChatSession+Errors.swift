@@ -13,6 +13,10 @@ extension ChatSession {
             outbox.remove(at: i)
             return [.emit(.sendFailed(clientID: id, reason: e.message))]
         }
+        // Our group-state commit was refused: rebuilt and sent again while it still applies.
+        if sentCommit != nil, e.roomID == roomID, e.code == .badCommit || e.code == .rateLimited || e.code == .roomFull {
+            return commitRefused(e)
+        }
         switch e.code {
         case .badSignature where !authenticated, .unsupportedVersion, .tooManyConnections:
             return finish(.refused(e))
@@ -51,7 +55,6 @@ extension ChatSession {
             default: return finish(.refused(e))
             }
         default:
-            if removing != nil, e.roomID == roomID, [.notOwner, .notMember, .malformedFrame].contains(e.code) { removing = nil }
             return [.emit(.problem(e.message))]
         }
     }

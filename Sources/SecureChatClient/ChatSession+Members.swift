@@ -1,8 +1,10 @@
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatGroup
 import SecureChatWire
 
-/// The roster, trust on first use, knocks and approvals, removals and the key rotation after them.
+/// Names and presence from the relay, trust on first use, knocks and approvals, removals. Who is
+/// a member, and each member's agreement key, come from the group state (ChatSession+Group).
 extension ChatSession {
     /// A member as the interface shows it; one never seen is "unknown" without a fingerprint.
     func view(_ key: [UInt8]) -> Member {
@@ -19,19 +21,19 @@ extension ChatSession {
         knownKeys.entries.first { $0.identity.signingKey.rawRepresentation == key }?.identity.agreementKey.rawRepresentation
     }
 
+    /// The relay's roster: names and who is online. Its agreement keys and roles are not
+    /// trusted; the chain's replace them (and the chain follows the roster on every join).
     mutating func roster(_ r: ServerFrame.Roster, now: UInt64) -> [Action] {
-        members = r.members.map(\.member.bytes)
-        var actions = [Action]()
-        var changedKeys = false
         for m in r.members {
-            people[m.member.bytes] = Person(name: m.name, agreementKey: m.agreementKey.bytes, role: m.role, online: m.online)
-            if let (notice, changed) = observe(m.member.bytes, now: now) {
-                changedKeys = changedKeys || changed
-                if let notice { actions.append(.emit(.notice(notice))) }
-            }
+            let stated = group?.member(m.member.bytes)
+            var p = people[m.member.bytes] ?? Person(name: m.name)
+            p.name = m.name
+            p.online = m.online
+            if group == nil || stated == nil { p.agreementKey = stated?.agreementKey }
+            people[m.member.bytes] = p
         }
-        if changedKeys { actions.append(.emit(.knownKeysChanged(knownKeys))) }
-        return [.emit(.rosterChanged(roster))] + actions
+        if group == nil { return [] }
+        return [.emit(.rosterChanged(roster))]
     }
 
     /// Trust on first use: records the member's identity under its name in this room. Returns a
@@ -49,6 +51,12 @@ extension ChatSession {
 
     mutating func knockNotice(_ k: ServerFrame.KnockNotice) -> [Action] {
         guard !pendingKnocks.contains(where: { $0.knockID == k.knockID }) else { return [] }
+        // The knocker's own signature on its agreement key: a relay that swapped in a key of its
+        // own would be sealed the room key on approval.
+        guard let signer = try? Curve25519.Signing.PublicKey(rawRepresentation: k.member.bytes),
+              signer.isValidSignature(k.binding.bytes, for: SignedPayload.agreementKey(k.agreementKey.bytes)) else {
+            return [.emit(.problem("a knock whose agreement key is not signed by the knocker was ignored"))]
+        }
         if people[k.member.bytes] == nil {
             people[k.member.bytes] = Person(name: k.name, agreementKey: k.agreementKey.bytes)
         } else {
@@ -73,102 +81,63 @@ extension ChatSession {
         return [.emit(.waitingForApproval(roomID: k.roomID, expiresAt: k.expiresAt))]
     }
 
-    /// We were let in: check the approver's signature, open the room key, then join.
+    /// We were let in: the `add` commit must admit us with a key we can open; the key is adopted
+    /// once the commit is part of the chain the join brings.
     mutating func approved(_ a: ServerFrame.Approved, now: UInt64) -> [Action] {
         guard phase == .knocking, a.roomID == roomID, let roomID else { return [] }
-        let payload = SignedPayload.approve(roomID: roomID, joiner: me, enc: a.enc.bytes, ct: a.ct.bytes)
-        guard let approver = try? Curve25519.Signing.PublicKey(rawRepresentation: a.approver.bytes),
-              approver.isValidSignature(a.signature.bytes, for: payload),
-              let key = RoomKeySeal.open(enc: a.enc.bytes, ct: a.ct.bytes, identity: config.identity, roomID: roomID) else {
+        guard let c = try? GroupCommit(parsing: a.commit.bytes), c.kind == .add, c.roomID == roomID, c.subject == me,
+              c.isSignatureValid, (try? GroupKeys.openSealed(c, member: me, privateKey: config.identity.agreementKey)) != nil else {
             phase = .finished
             return [.finish(.notAdmitted("the approval did not verify: its signature or sealed room key is not valid"))]
         }
-        if !verifier.keys.contains(key) { verifier.keys.insert(key, at: 0) }
         knockID = nil
         phase = .joining
-        return [.emit(.roomKeysChanged(verifier.keys)),
-                .emit(.notice(Notice(kind: .approved, by: view(a.approver.bytes), time: Int64(clamping: now)))),
+        return [.emit(.notice(Notice(kind: .approved, by: view(c.author), time: Int64(clamping: now)))),
                 .write(.join(.init(roomID: roomID, afterSeq: lastSeq)))]
     }
 
+    /// The relay's events: names, and the knocks it ended. Membership changes are shown when
+    /// their commits arrive, never on the relay's word.
     mutating func event(_ e: ServerFrame.Event, now: UInt64) -> [Action] {
         let member = e.member?.bytes
-        var actions = [Action]()
+        if let member, let name = e.name, [.join, .approve].contains(e.event) {
+            people[member, default: Person(name: name)].name = name
+        }
         switch e.event {
-        case .join:
-            guard let member else { return [] }
-            if people[member] == nil { people[member] = Person(name: e.name ?? "unknown") }
-            if let name = e.name { people[member]?.name = name }
-            if !members.contains(member) { members.append(member) }
-            actions += [.emit(.rosterChanged(roster))]
-            if people[member]?.agreementKey == nil, knownAgreementKey(for: member) == nil {
-                // The join event names the signing key only; a fresh roster brings the rest.
-                actions += refreshRoster()
-            } else if let (notice, changed) = observe(member, now: now) {
-                if let notice { actions.append(.emit(.notice(notice))) }
-                if changed { actions.append(.emit(.knownKeysChanged(knownKeys))) }
-            }
-        case .approve:
-            if let member {
-                pendingKnocks.removeAll { $0.member.signingKey == member }
-                if !members.contains(member) { members.append(member) }
-                if let name = e.name { people[member, default: Person(name: name)].name = name }
-                actions += [.emit(.knocksChanged(pendingKnocks)), .emit(.rosterChanged(roster))]
-                if let (notice, changed) = observe(member, now: now) {
-                    if let notice { actions.append(.emit(.notice(notice))) }
-                    if changed { actions.append(.emit(.knownKeysChanged(knownKeys))) }
-                }
-            }
+        case .join, .approve, .leave, .remove:
+            return [.emit(.rosterChanged(roster))]
         case .deny, .withdraw, .knockExpired:
             if let member { pendingKnocks.removeAll { $0.member.signingKey == member } }
-            actions.append(.emit(.knocksChanged(pendingKnocks)))
-        case .leave, .remove:
-            if let member { members.removeAll { $0 == member } }
-            actions.append(.emit(.rosterChanged(roster)))
+            let kind = Notice.Kind(rawValue: e.event.rawValue) ?? .deny
+            var who = member.map(view)
+            if let name = e.name, who != nil { who!.name = name }
+            return [.emit(.knocksChanged(pendingKnocks)),
+                    .emit(.notice(Notice(kind: kind, member: who, by: e.by.map { view($0.bytes) }, time: e.time)))]
         case .expire:
             phase = .finished
             return [.emit(.notice(Notice(kind: .expire, time: e.time))), .finish(.roomExpired)]
         }
-        let kind = Notice.Kind(rawValue: e.event.rawValue) ?? .join
-        var who = member.map(view)
-        if let name = e.name, who != nil { who!.name = name }
-        actions.append(.emit(.notice(Notice(kind: kind, member: who, by: e.by.map { view($0.bytes) }, time: e.time))))
-        if e.event == .remove, let member, member == removing, e.by?.bytes == me {
-            removing = nil
-            rotationDue = true
-            actions += rotateKey(now: now)
-        }
-        return actions
-    }
-
-    /// Reconnects to receive a fresh roster; history resumes where it stopped, so nothing is
-    /// lost or repeated.
-    mutating func refreshRoster() -> [Action] {
-        guard phase == .live, !refreshingRoster else { return [] }
-        refreshingRoster = true
-        phase = .disconnected
-        return [.reconnect(after: .zero)]
     }
 
     // MARK: intents
 
-    /// Lets in the knock of `who` (a name, a fingerprint prefix or a knock id): the room key
-    /// goes to the joiner sealed to its agreement key, signed by us.
+    /// Lets in the knock of `who` (a name, a fingerprint prefix or a knock id): an `add` commit
+    /// with the current room key sealed to the joiner's agreement key, signed by us.
     public mutating func approve(_ who: String) -> [Action] {
-        guard phase == .live, let roomID, let key = verifier.keys.first else { return [.emit(.problem("not in the room yet"))] }
+        guard phase == .live, let roomID, let group, let key = key(withID: group.keyID) else {
+            return [.emit(.problem("not in the room yet"))]
+        }
         let knock: PendingKnock
         switch Self.select(who, in: pendingKnocks.map { ($0.member, $0.knockID) }) {
         case .failure(let why): return [.emit(.problem(why.message(for: who, what: "knock")))]
         case .success(let i): knock = pendingKnocks[i]
         }
-        guard let a = knock.member.agreementKey, let recipient = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: a),
-              let sealed = try? RoomKeySeal.seal(key, to: recipient, roomID: roomID),
-              let signature = try? config.identity.signingKey.signature(
-                for: SignedPayload.approve(roomID: roomID, joiner: knock.member.signingKey, enc: sealed.enc, ct: sealed.ct)) else {
+        guard let a = knock.member.agreementKey,
+              let commit = try? GroupCommitBuilder.add(group, joiner: knock.member.signingKey, joinerAgreementKey: a,
+                                                       key: key.rawRepresentation, by: config.identity.signingKey) else {
             return [.emit(.problem("could not seal the room key to \(knock.member.name)"))]
         }
-        return [.write(.approve(.init(roomID: roomID, knockID: knock.knockID, enc: WireBytes(sealed.enc), ct: WireBytes(sealed.ct),
-                                      signature: WireBytes(signature))))]
+        return [.write(.approve(.init(roomID: roomID, knockID: knock.knockID, commit: WireBytes(commit.bytes))))]
     }
 
     public mutating func deny(_ who: String, reason: String? = nil) -> [Action] {
@@ -179,17 +148,17 @@ extension ChatSession {
         }
     }
 
-    /// Removes a member (owner only); once the relay confirms, the room key is rotated to
-    /// everyone who remains.
+    /// Removes a member (owner only): a `remove` commit that carries the new room key, sealed to
+    /// everyone who stays; retried until the relay has it.
     public mutating func remove(_ who: String) -> [Action] {
-        guard phase == .live, let roomID else { return [.emit(.problem("not in the room yet"))] }
-        guard role == .owner else { return [.emit(.problem("only the room's owner can remove members"))] }
+        guard phase == .live, roomID != nil else { return [.emit(.problem("not in the room yet"))] }
+        guard group?.owner == me else { return [.emit(.problem("only the room's owner can remove members"))] }
         let others = roster.filter { !$0.isSelf }
         switch Self.select(who, in: others.map { ($0, nil) }) {
         case .failure(let why): return [.emit(.problem(why.message(for: who, what: "member")))]
         case .success(let i):
             removing = others[i].signingKey
-            return [.write(.remove(.init(roomID: roomID, member: WireBytes(others[i].signingKey))))]
+            return groupDuties()
         }
     }
 
@@ -205,36 +174,6 @@ extension ChatSession {
             return [.emit(.knownKeysChanged(knownKeys)), .emit(.rosterChanged(roster)),
                     .emit(.verificationChanged(view(identity.signingKey.rawRepresentation)))]
         }
-    }
-
-    /// A new room key sealed to every remaining member (us included, so that our other sessions
-    /// and our own history get it), and for an open room the access key derived from it.
-    mutating func rotateKey(now: UInt64) -> [Action] {
-        guard let roomID else { return [] }
-        let current = roster
-        if current.contains(where: { $0.agreementKey == nil }) {
-            return refreshRoster()
-        }
-        rotationDue = false
-        let key = FernetKey.generate()
-        var sealedKeys = [ClientFrame.SealedKey]()
-        for m in current {
-            guard let a = m.agreementKey, let recipient = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: a),
-                  let sealed = try? RoomKeySeal.seal(key, to: recipient, roomID: roomID),
-                  let signature = try? config.identity.signingKey.signature(
-                    for: SignedPayload.rotateKey(roomID: roomID, member: m.signingKey, enc: sealed.enc, ct: sealed.ct)) else { continue }
-            sealedKeys.append(.init(member: WireBytes(m.signingKey), enc: WireBytes(sealed.enc), ct: WireBytes(sealed.ct),
-                                    signature: WireBytes(signature)))
-        }
-        var accessKey: [UInt8]? = nil
-        if policy == .open {
-            accessKey = try? RoomAccess.signingKey(roomKey: key.rawRepresentation, roomID: roomID).publicKey.rawRepresentation
-        }
-        guard let signature = try? config.identity.signingKey.signature(for: SignedPayload.rotate(roomID: roomID, accessKey: accessKey)) else {
-            return [.emit(.problem("could not sign the key rotation"))]
-        }
-        return [.write(.rotate(.init(roomID: roomID, accessKey: accessKey.map(WireBytes.init), sealedKeys: sealedKeys,
-                                     signature: WireBytes(signature))))]
     }
 
     // MARK: choosing a member by what the user typed

@@ -1,8 +1,9 @@
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatGroup
 import SecureChatWire
 
-/// Sending, receiving and checking messages, and key rotations in history order.
+/// Sending, receiving and checking messages.
 extension ChatSession {
     /// Queues `text`; it goes out now when live, else after the next sync. Kept until acknowledged.
     public mutating func send(_ text: String, now: UInt64) -> [Action] {
@@ -10,21 +11,28 @@ extension ChatSession {
         let id = Base64URL.encode(SecureRandom.bytes(16))
         outbox.append(Outgoing(clientID: id, text: text))
         guard phase == .live else { return [.emit(.queued(clientID: id))] }
-        return transmit(now: now)
+        let actions = transmit(now: now)
+        // Held until the chain gives us a key to send with (see `sendingKey`).
+        if outbox.contains(where: { $0.clientID == id && !$0.transmittedOnThisConnection }) { return actions + [.emit(.queued(clientID: id))] }
+        return actions
     }
 
-    /// Sends again what the relay refused for the moment (rate limited).
-    public mutating func retryPending(now: UInt64) -> [Action] { transmit(now: now) }
+    /// Sends again what the relay refused for the moment (rate limited, or a commit to rebuild).
+    public mutating func retryPending(now: UInt64) -> [Action] { groupDuties() + transmit(now: now) }
 
     /// Transmits every queued message not yet sent on this connection, in order. A message is
     /// sealed once (its counter, time and token fixed) so that a resend is the same message.
+    /// New messages wait while the chain has no key for us to send with (not yet a member, or a
+    /// member left and the key is stale until someone rotates it).
     mutating func transmit(now: UInt64) -> [Action] {
-        guard phase == .live, let roomID, let key = verifier.keys.first else { return [] }
+        guard phase == .live, let roomID else { return [] }
+        let key = sendingKey
         var actions = [Action]()
         var tooLarge = [String]()
         var exhausted = [String]()
         for i in outbox.indices where !outbox[i].transmittedOnThisConnection {
             if outbox[i].ciphertext == nil {
+                guard let key else { break }
                 // The counter may come from a state file or the history: at its top, refuse.
                 let (counter, overflow) = max(ownCounter, verifier.highestCounter(of: me)).addingReportingOverflow(1)
                 guard !overflow else {
@@ -78,7 +86,7 @@ extension ChatSession {
             return [.emit(.sent(message, clientID: sent.clientID))]
         }
         let history = isInitialHistory(m.seq)
-        let verdict = verifier.verify(token: m.ciphertext, relayedSender: m.sender.bytes)
+        let verdict = judge(m)
         if case .valid(let e) = verdict, e.sender == me { ownCounter = max(ownCounter, e.counter) }
         guard !history || config.showHistory else { return [] }
         let sender = view(m.sender.bytes)
@@ -91,30 +99,19 @@ extension ChatSession {
                 .emit(.resumeStateChanged(resumeState))]
     }
 
-    /// A key rotation, in history order: take the new key if one was sealed to us and its
-    /// signature is the rotating member's; otherwise new messages are unreadable from here on.
-    mutating func rotated(_ r: ServerFrame.Rotated) -> [Action] {
-        guard receiveSeq(r.seq), let roomID else { return [] }
-        let history = isInitialHistory(r.seq)
-        let by = view(r.by.bytes)
-        let quiet = history && !config.showHistory
-        guard let enc = r.enc, let ct = r.ct, let signature = r.signature else {
-            // In the history this is most likely a rotation from before we were a member; live,
-            // it means the others now use a key we were not given.
-            return quiet ? [] : [.emit(.notice(Notice(kind: history ? .rotate : .rotatedWithoutUs, by: by, time: r.time)))]
+    /// The verdict on a message: the envelope's own checks with the keys the chain allows for
+    /// it, then whether its signed sender was a member when the relay sequenced it.
+    mutating func judge(_ m: ServerFrame.Message) -> EnvelopeVerdict {
+        let all = verifier.keys
+        let allowed = acceptableKeys(seq: m.seq, time: m.time)
+        verifier.keys = allowed
+        var verdict = verifier.verify(token: m.ciphertext, relayedSender: m.sender.bytes)
+        verifier.keys = all
+        if verdict == .undecryptable, allowed.count < all.count {
+            var probe = verifier
+            if probe.verify(token: m.ciphertext, relayedSender: m.sender.bytes) != .undecryptable { verdict = .retiredKey }
         }
-        let payload = SignedPayload.rotateKey(roomID: roomID, member: me, enc: enc.bytes, ct: ct.bytes)
-        guard let signer = try? Curve25519.Signing.PublicKey(rawRepresentation: r.by.bytes),
-              signer.isValidSignature(signature.bytes, for: payload),
-              let key = RoomKeySeal.open(enc: enc.bytes, ct: ct.bytes, identity: config.identity, roomID: roomID) else {
-            return [.emit(.problem("a key rotation by \(by.name) could not be verified or opened; it was ignored"))]
-        }
-        var actions = [Action]()
-        if !verifier.keys.contains(key) {
-            verifier.keys.insert(key, at: 0)
-            actions.append(.emit(.roomKeysChanged(verifier.keys)))
-        }
-        if !quiet { actions.append(.emit(.notice(Notice(kind: .rotate, by: by, time: r.time)))) }
-        return actions
+        if case .valid(let e) = verdict, !wasMember(e.sender, at: m.seq) { verdict = .notMember(e) }
+        return verdict
     }
 }

@@ -1,5 +1,6 @@
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatGroup
 import SecureChatWire
 
 /// One member's conversation in one room, as a value-type state machine (in the manner of
@@ -36,11 +37,16 @@ public struct ChatSession: Sendable {
         public var knownKeys: KnownKeys
         /// Said to the members with a knock.
         public var note: String?
+        /// The owner's signing key as the invite link or room file pins it: the only key allowed to
+        /// found the room's group state. Nil trusts the founder on first use.
+        public var ownerPin: [UInt8]?
 
         public init(identity: Identity, name: String, target: Target, origin: String, keys: [FernetKey], resume: ResumeState = ResumeState(),
-                    afterSeq: Int64 = 0, showHistory: Bool = true, knownKeys: KnownKeys = KnownKeys(), note: String? = nil) {
+                    afterSeq: Int64 = 0, showHistory: Bool = true, knownKeys: KnownKeys = KnownKeys(), note: String? = nil,
+                    ownerPin: [UInt8]? = nil) {
             self.identity = identity; self.name = name; self.target = target; self.origin = origin; self.keys = keys; self.resume = resume
             self.afterSeq = afterSeq; self.showHistory = showHistory; self.knownKeys = knownKeys; self.note = note
+            self.ownerPin = ownerPin
         }
     }
 
@@ -107,11 +113,19 @@ public struct ChatSession: Sendable {
     var outbox: [Outgoing] = []
     var backoff = Backoff()
     var knockID: String?
-    /// A removal we asked for: rotate the key once the relay confirms it.
+    /// The room's group state, from the chain of commits (docs/protocol.md, "Group state").
+    var group: GroupState?
+    /// Per member, the sequence numbers between which the chain had it as a member.
+    var memberships: [[UInt8]: [(from: Int64, to: Int64?)]] = [:]
+    /// Key id → the commit (its seq and relay time) that replaced that key.
+    var retiredKeys: [[UInt8]: (seq: Int64, time: Int64)] = [:]
+    /// Our commit on its way to the relay; one at a time.
+    var sentCommit: GroupCommit?
+    var commitBackoff = Backoff()
+    /// A member we asked to remove, until the chain has the removal.
     var removing: [UInt8]?
-    var rotationDue = false
-    /// A reconnect made only to get a fresh roster (a member's agreement key is unknown).
-    var refreshingRoster = false
+    /// We asked to leave, until the chain has it.
+    var leaving = false
 
     public init(_ config: Configuration) {
         self.config = config
@@ -140,7 +154,8 @@ public struct ChatSession: Sendable {
     public var selfMember: Member { view(me) }
 
     public var resumeState: ResumeState {
-        ResumeState(lastSeq: lastSeq == .max ? 0 : lastSeq, counter: ownCounter, senders: verifier.highestCounters)
+        ResumeState(lastSeq: lastSeq == .max ? 0 : lastSeq, counter: ownCounter, senders: verifier.highestCounters,
+                    groupEpoch: group?.epoch ?? config.resume.groupEpoch, groupHead: group?.head ?? config.resume.groupHead)
     }
 
     /// The safety number to compare with `member` (docs/formats.md, "Safety numbers").
@@ -156,6 +171,8 @@ public struct ChatSession: Sendable {
         phase = .awaitingHello
         everOpened = true
         authenticated = false
+        // A commit in flight either landed (the chain will show it) or is built anew once live.
+        sentCommit = nil
         for i in outbox.indices { outbox[i].transmittedOnThisConnection = false }
         return []
     }
@@ -188,7 +205,7 @@ public struct ChatSession: Sendable {
         case .synced(let s): return s.roomID == roomID ? synced(s, now: now) : []
         case .message(let m): return m.roomID == roomID ? message(m) : []
         case .ack(let a): return a.roomID == roomID ? ack(a) : []
-        case .rotated(let r): return r.roomID == roomID ? rotated(r) : []
+        case .commit(let c): return c.roomID == roomID ? commitFrame(c, now: now) : []
         case .knock(let k): return k.roomID == roomID ? knockNotice(k) : []
         case .knocked(let k): return knocked(k)
         case .approved(let a): return approved(a, now: now)
@@ -246,7 +263,8 @@ public struct ChatSession: Sendable {
         guard let roomID else {
             guard case .code(let code) = config.target else { return [] }
             phase = .knocking
-            return [.write(.knock(.init(code: code, name: config.name, note: config.note))), .emit(.knocking(roomID: nil, code: code))]
+            return [.write(.knock(.init(code: code, name: config.name, note: config.note, binding: agreementBinding))),
+                    .emit(.knocking(roomID: nil, code: code))]
         }
         if policy == .approval, verifier.keys.isEmpty { return knock(roomID) }
         phase = .joining
@@ -255,7 +273,15 @@ public struct ChatSession: Sendable {
 
     mutating func knock(_ roomID: String) -> [Action] {
         phase = .knocking
-        return [.write(.knock(.init(roomID: roomID, name: config.name, note: config.note))), .emit(.knocking(roomID: roomID, code: nil))]
+        return [.write(.knock(.init(roomID: roomID, name: config.name, note: config.note, binding: agreementBinding))),
+                .emit(.knocking(roomID: roomID, code: nil))]
+    }
+
+    /// Our signature over our agreement key, which an approving member checks before sealing
+    /// the room key to it.
+    var agreementBinding: WireBytes {
+        let identity = config.identity
+        return WireBytes((try? identity.signingKey.signature(for: SignedPayload.agreementKey(identity.agreementKey.publicKey.rawRepresentation))) ?? [])
     }
 
     /// The open-room proof: the room access key (derived from the newest room key) signs this
@@ -285,13 +311,13 @@ public struct ChatSession: Sendable {
 
     mutating func synced(_ s: ServerFrame.Synced, now: UInt64) -> [Action] {
         guard phase == .syncing else { return [] }
+        guard group != nil else { return groupRejected("the relay sent no group state for the room") }
+        if let refusal = checkCheckpoint() { return refusal }
         phase = .live
         initialHistoryThrough = -1
-        let wasRefresh = refreshingRoster
-        refreshingRoster = false
         backoff.reset()
         var actions: [Action] = [.emit(.synced(seq: s.seq))]
-        if wasRefresh, rotationDue { actions += rotateKey(now: now) }
+        actions += groupDuties()
         actions += transmit(now: now)
         actions.append(.emit(.resumeStateChanged(resumeState)))
         return actions

@@ -1,6 +1,7 @@
 import HummingbirdWSClient
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatGroup
 import SecureChatWire
 import Synchronization
 
@@ -67,8 +68,12 @@ public struct RoomRegistration: Sendable {
         }
         let signature = try identity.signingKey.signature(for: SignedPayload.createRoom(
             roomID: room.id.text, policy: policy, ttlSeconds: ttl, maxMembers: maxMembers, accessKey: accessKey))
+        guard let key = room.keys.first else { throw CryptoError.invalidParameter("a room to register needs its first key") }
+        let genesis = try GroupCommitBuilder.create(roomID: room.id.text, policy: policy, key: key.rawRepresentation,
+                                                    owner: identity.signingKey,
+                                                    ownerAgreementKey: identity.agreementKey.publicKey.rawRepresentation)
         return .createRoom(.init(roomID: room.id.text, policy: policy, name: nil, ttlSeconds: ttl, maxMembers: maxMembers,
-                                 accessKey: accessKey.map(WireBytes.init), signature: WireBytes(signature)))
+                                 accessKey: accessKey.map(WireBytes.init), commit: WireBytes(genesis.bytes), signature: WireBytes(signature)))
     }
 
     public enum Failure: Error, Equatable {

@@ -8,9 +8,7 @@ public enum ClientFrame: Sendable, Equatable {
     case knock(Knock)
     case approve(Approve)
     case deny(Deny)
-    case remove(Remove)
-    case rotate(Rotate)
-    case leave(Leave)
+    case commit(Commit)
     case ping(Ping)
 
     /// The `type` field's value.
@@ -23,9 +21,7 @@ public enum ClientFrame: Sendable, Equatable {
         case .knock: "knock"
         case .approve: "approve"
         case .deny: "deny"
-        case .remove: "remove"
-        case .rotate: "rotate"
-        case .leave: "leave"
+        case .commit: "commit"
         case .ping: "ping"
         }
     }
@@ -40,9 +36,7 @@ public enum ClientFrame: Sendable, Equatable {
         case .knock(let f): f.roomID
         case .approve(let f): f.roomID
         case .deny(let f): f.roomID
-        case .remove(let f): f.roomID
-        case .rotate(let f): f.roomID
-        case .leave(let f): f.roomID
+        case .commit(let f): f.roomID
         }
     }
 
@@ -72,17 +66,19 @@ public enum ClientFrame: Sendable, Equatable {
         public var ttlSeconds: UInt64?
         public var maxMembers: UInt32?
         public var accessKey: WireBytes?
+        /// The room's `create` commit (docs/protocol.md, "Group state").
+        public var commit: WireBytes
         public var signature: WireBytes
 
         public init(roomID: String, policy: RoomPolicy, name: String? = nil, ttlSeconds: UInt64? = nil, maxMembers: UInt32? = nil,
-                    accessKey: WireBytes? = nil, signature: WireBytes) {
+                    accessKey: WireBytes? = nil, commit: WireBytes, signature: WireBytes) {
             self.roomID = roomID; self.policy = policy; self.name = name; self.ttlSeconds = ttlSeconds
-            self.maxMembers = maxMembers; self.accessKey = accessKey; self.signature = signature
+            self.maxMembers = maxMembers; self.accessKey = accessKey; self.commit = commit; self.signature = signature
         }
 
         enum CodingKeys: String, CodingKey {
             case roomID = "room_id", policy, name, ttlSeconds = "ttl_seconds", maxMembers = "max_members"
-            case accessKey = "access_key", signature
+            case accessKey = "access_key", commit, signature
         }
     }
 
@@ -118,27 +114,28 @@ public enum ClientFrame: Sendable, Equatable {
         public var code: String?
         public var name: String?
         public var note: String?
+        /// The joiner's signature over its agreement key (`SignedPayload.agreementKey`).
+        public var binding: WireBytes
 
-        public init(roomID: String? = nil, code: String? = nil, name: String? = nil, note: String? = nil) {
-            self.roomID = roomID; self.code = code; self.name = name; self.note = note
+        public init(roomID: String? = nil, code: String? = nil, name: String? = nil, note: String? = nil, binding: WireBytes) {
+            self.roomID = roomID; self.code = code; self.name = name; self.note = note; self.binding = binding
         }
 
-        enum CodingKeys: String, CodingKey { case roomID = "room_id", code, name, note }
+        enum CodingKeys: String, CodingKey { case roomID = "room_id", code, name, note, binding }
     }
 
-    /// Lets a knocking joiner in, handing it the room key sealed to its agreement key.
+    /// Lets a knocking joiner in: the `add` commit for it (docs/protocol.md, "Group state"), which
+    /// carries the room key sealed to the joiner's agreement key.
     public struct Approve: Codable, Sendable, Equatable {
         public var roomID: String
         public var knockID: String
-        public var enc: WireBytes
-        public var ct: WireBytes
-        public var signature: WireBytes
+        public var commit: WireBytes
 
-        public init(roomID: String, knockID: String, enc: WireBytes, ct: WireBytes, signature: WireBytes) {
-            self.roomID = roomID; self.knockID = knockID; self.enc = enc; self.ct = ct; self.signature = signature
+        public init(roomID: String, knockID: String, commit: WireBytes) {
+            self.roomID = roomID; self.knockID = knockID; self.commit = commit
         }
 
-        enum CodingKeys: String, CodingKey { case roomID = "room_id", knockID = "knock_id", enc, ct, signature }
+        enum CodingKeys: String, CodingKey { case roomID = "room_id", knockID = "knock_id", commit }
     }
 
     public struct Deny: Codable, Sendable, Equatable {
@@ -153,47 +150,15 @@ public enum ClientFrame: Sendable, Equatable {
         enum CodingKeys: String, CodingKey { case roomID = "room_id", knockID = "knock_id", reason }
     }
 
-    /// The owner ends another member's membership.
-    public struct Remove: Codable, Sendable, Equatable {
+    /// A change to the room's group state: a `join`, `leave`, `remove` or `rotate` commit
+    /// (docs/protocol.md, "Group state"), as the bytes the author signed.
+    public struct Commit: Codable, Sendable, Equatable {
         public var roomID: String
-        public var member: WireBytes
+        public var commit: WireBytes
 
-        public init(roomID: String, member: WireBytes) { self.roomID = roomID; self.member = member }
+        public init(roomID: String, commit: WireBytes) { self.roomID = roomID; self.commit = commit }
 
-        enum CodingKeys: String, CodingKey { case roomID = "room_id", member }
-    }
-
-    /// A new room key, sealed to each member, and (open rooms) the access key derived from it.
-    public struct Rotate: Codable, Sendable, Equatable {
-        public var roomID: String
-        public var accessKey: WireBytes?
-        public var sealedKeys: [SealedKey]
-        public var signature: WireBytes
-
-        public init(roomID: String, accessKey: WireBytes? = nil, sealedKeys: [SealedKey], signature: WireBytes) {
-            self.roomID = roomID; self.accessKey = accessKey; self.sealedKeys = sealedKeys; self.signature = signature
-        }
-
-        enum CodingKeys: String, CodingKey { case roomID = "room_id", accessKey = "access_key", sealedKeys = "sealed_keys", signature }
-    }
-
-    /// One member's copy of a rotated room key (HPKE `enc` and `ct`), signed by the rotating member.
-    public struct SealedKey: Codable, Sendable, Equatable {
-        public var member: WireBytes
-        public var enc: WireBytes
-        public var ct: WireBytes
-        public var signature: WireBytes
-
-        public init(member: WireBytes, enc: WireBytes, ct: WireBytes, signature: WireBytes) {
-            self.member = member; self.enc = enc; self.ct = ct; self.signature = signature
-        }
-    }
-
-    /// Ends the sender's membership of a room.
-    public struct Leave: Codable, Sendable, Equatable {
-        public var roomID: String
-        public init(roomID: String) { self.roomID = roomID }
-        enum CodingKeys: String, CodingKey { case roomID = "room_id" }
+        enum CodingKeys: String, CodingKey { case roomID = "room_id", commit }
     }
 
     public struct Ping: Codable, Sendable, Equatable {
@@ -214,9 +179,7 @@ extension ClientFrame: Codable {
         case "knock": self = .knock(try Knock(from: decoder))
         case "approve": self = .approve(try Approve(from: decoder))
         case "deny": self = .deny(try Deny(from: decoder))
-        case "remove": self = .remove(try Remove(from: decoder))
-        case "rotate": self = .rotate(try Rotate(from: decoder))
-        case "leave": self = .leave(try Leave(from: decoder))
+        case "commit": self = .commit(try Commit(from: decoder))
         case "ping": self = .ping(Ping())
         default: throw FrameDecodingError.unknownType(type)
         }
@@ -233,9 +196,7 @@ extension ClientFrame: Codable {
         case .knock(let f): try f.encode(to: encoder)
         case .approve(let f): try f.encode(to: encoder)
         case .deny(let f): try f.encode(to: encoder)
-        case .remove(let f): try f.encode(to: encoder)
-        case .rotate(let f): try f.encode(to: encoder)
-        case .leave(let f): try f.encode(to: encoder)
+        case .commit(let f): try f.encode(to: encoder)
         case .ping: break
         }
     }

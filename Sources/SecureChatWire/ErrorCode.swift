@@ -9,6 +9,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     case authTimeout = "auth_timeout"
     case badSignature = "bad_signature"
     case badProof = "bad_proof"
+    /// A group-state commit that does not extend the relay's chain or breaks its rules.
+    case badCommit = "bad_commit"
     case roomExists = "room_exists"
     case roomNotFound = "room_not_found"
     case roomExpired = "room_expired"

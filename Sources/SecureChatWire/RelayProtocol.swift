@@ -15,9 +15,7 @@ public enum RelayProtocol {
         public static let relayAuth = "securechat/v2/relay-auth"
         public static let roomJoin = "securechat/v1/room-join"
         public static let createRoom = "securechat/v1/create-room"
-        public static let approve = "securechat/v1/approve"
-        public static let rotate = "securechat/v1/rotate"
-        public static let rotateKey = "securechat/v1/rotate-key"
+        public static let agreementKey = "securechat/v2/agreement-key"
         public static let logExport = "securechat/v2/log-export"
         /// HPKE `info` prefix for a room key sealed to one member.
         public static let roomKey = "securechat/v1/room-key"

@@ -15,7 +15,7 @@ public enum ServerFrame: Sendable, Equatable {
     case code(Code)
     case removed(Removed)
     case left(Left)
-    case rotated(Rotated)
+    case commit(Commit)
     case event(Event)
     case presence(Presence)
     case error(ErrorFrame)
@@ -39,7 +39,7 @@ public enum ServerFrame: Sendable, Equatable {
         case .code: "code"
         case .removed: "removed"
         case .left: "left"
-        case .rotated: "rotated"
+        case .commit: "commit"
         case .event: "event"
         case .presence: "presence"
         case .error: "error"
@@ -202,17 +202,20 @@ public enum ServerFrame: Sendable, Equatable {
         public var knockID: String
         public var member: WireBytes
         public var agreementKey: WireBytes
+        /// The knocker's own signature over `agreementKey` (`SignedPayload.agreementKey`).
+        public var binding: WireBytes
         public var name: String
         public var note: String?
         public var time: Int64
 
-        public init(roomID: String, knockID: String, member: WireBytes, agreementKey: WireBytes, name: String, note: String?, time: Int64) {
+        public init(roomID: String, knockID: String, member: WireBytes, agreementKey: WireBytes, binding: WireBytes, name: String,
+                    note: String?, time: Int64) {
             self.roomID = roomID; self.knockID = knockID; self.member = member; self.agreementKey = agreementKey
-            self.name = name; self.note = note; self.time = time
+            self.binding = binding; self.name = name; self.note = note; self.time = time
         }
 
         enum CodingKeys: String, CodingKey {
-            case roomID = "room_id", knockID = "knock_id", member, agreementKey = "agreement_key", name, note, time
+            case roomID = "room_id", knockID = "knock_id", member, agreementKey = "agreement_key", binding, name, note, time
         }
     }
 
@@ -226,19 +229,15 @@ public enum ServerFrame: Sendable, Equatable {
         enum CodingKeys: String, CodingKey { case roomID = "room_id", knockID = "knock_id", expiresAt = "expires_at" }
     }
 
-    /// The joiner was approved: the room key sealed to it, and the approver's signature.
+    /// The joiner was approved: the `add` commit that let it in (it checks the commit again as
+    /// part of the chain once it has joined).
     public struct Approved: Codable, Sendable, Equatable {
         public var roomID: String
-        public var enc: WireBytes
-        public var ct: WireBytes
-        public var approver: WireBytes
-        public var signature: WireBytes
+        public var commit: WireBytes
 
-        public init(roomID: String, enc: WireBytes, ct: WireBytes, approver: WireBytes, signature: WireBytes) {
-            self.roomID = roomID; self.enc = enc; self.ct = ct; self.approver = approver; self.signature = signature
-        }
+        public init(roomID: String, commit: WireBytes) { self.roomID = roomID; self.commit = commit }
 
-        enum CodingKeys: String, CodingKey { case roomID = "room_id", enc, ct, approver, signature }
+        enum CodingKeys: String, CodingKey { case roomID = "room_id", commit }
     }
 
     public struct Denied: Codable, Sendable, Equatable {
@@ -270,26 +269,19 @@ public enum ServerFrame: Sendable, Equatable {
         enum CodingKeys: String, CodingKey { case roomID = "room_id" }
     }
 
-    /// A key rotation, in history order; `enc`/`ct`/`signature` only when a key was sealed to this member.
-    public struct Rotated: Codable, Sendable, Equatable {
+    /// A group-state commit (docs/protocol.md, "Group state"), in `seq` order with the messages;
+    /// the room's whole chain comes first on every join.
+    public struct Commit: Codable, Sendable, Equatable {
         public var roomID: String
         public var seq: Int64
-        public var by: WireBytes
-        public var accessKey: WireBytes?
-        public var enc: WireBytes?
-        public var ct: WireBytes?
-        public var signature: WireBytes?
+        public var commit: WireBytes
         public var time: Int64
 
-        public init(roomID: String, seq: Int64, by: WireBytes, accessKey: WireBytes?, enc: WireBytes?, ct: WireBytes?,
-                    signature: WireBytes?, time: Int64) {
-            self.roomID = roomID; self.seq = seq; self.by = by; self.accessKey = accessKey
-            self.enc = enc; self.ct = ct; self.signature = signature; self.time = time
+        public init(roomID: String, seq: Int64, commit: WireBytes, time: Int64) {
+            self.roomID = roomID; self.seq = seq; self.commit = commit; self.time = time
         }
 
-        enum CodingKeys: String, CodingKey {
-            case roomID = "room_id", seq, by, accessKey = "access_key", enc, ct, signature, time
-        }
+        enum CodingKeys: String, CodingKey { case roomID = "room_id", seq, commit, time }
     }
 
     /// Something happened in the room (live only, not part of history).
@@ -297,15 +289,19 @@ public enum ServerFrame: Sendable, Equatable {
         public var roomID: String
         public var event: EventKind
         public var member: WireBytes?
+        /// The member's agreement key (`join`, `approve`): for display; membership comes from commits.
+        public var agreementKey: WireBytes?
         public var name: String?
         public var by: WireBytes?
         public var time: Int64
 
-        public init(roomID: String, event: EventKind, member: WireBytes? = nil, name: String? = nil, by: WireBytes? = nil, time: Int64) {
-            self.roomID = roomID; self.event = event; self.member = member; self.name = name; self.by = by; self.time = time
+        public init(roomID: String, event: EventKind, member: WireBytes? = nil, agreementKey: WireBytes? = nil, name: String? = nil,
+                    by: WireBytes? = nil, time: Int64) {
+            self.roomID = roomID; self.event = event; self.member = member; self.agreementKey = agreementKey; self.name = name
+            self.by = by; self.time = time
         }
 
-        enum CodingKeys: String, CodingKey { case roomID = "room_id", event, member, name, by, time }
+        enum CodingKeys: String, CodingKey { case roomID = "room_id", event, member, agreementKey = "agreement_key", name, by, time }
     }
 
     public enum EventKind: String, Codable, Sendable, CaseIterable {
@@ -368,7 +364,7 @@ extension ServerFrame: Codable {
         case "code": self = .code(try .init(from: decoder))
         case "removed": self = .removed(try .init(from: decoder))
         case "left": self = .left(try .init(from: decoder))
-        case "rotated": self = .rotated(try .init(from: decoder))
+        case "commit": self = .commit(try .init(from: decoder))
         case "event": self = .event(try .init(from: decoder))
         case "presence": self = .presence(try .init(from: decoder))
         case "error": self = .error(try .init(from: decoder))
@@ -397,7 +393,7 @@ extension ServerFrame: Codable {
         case .code(let f): try f.encode(to: encoder)
         case .removed(let f): try f.encode(to: encoder)
         case .left(let f): try f.encode(to: encoder)
-        case .rotated(let f): try f.encode(to: encoder)
+        case .commit(let f): try f.encode(to: encoder)
         case .event(let f): try f.encode(to: encoder)
         case .presence(let f): try f.encode(to: encoder)
         case .error(let f): try f.encode(to: encoder)

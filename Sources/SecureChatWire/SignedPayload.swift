@@ -26,19 +26,10 @@ public enum SignedPayload {
             + bigEndian(ttlSeconds, bytes: 8) + bigEndian(UInt64(maxMembers), bytes: 4) + (accessKey ?? [])
     }
 
-    /// `"securechat/v1/approve" ‖ 0x00 ‖ room id ‖ 0x00 ‖ joiner signing key ‖ enc ‖ ct`.
-    public static func approve(roomID: String, joiner: [UInt8], enc: [UInt8], ct: [UInt8]) -> [UInt8] {
-        labeled(RelayProtocol.Label.approve) + Array(roomID.utf8) + [0] + joiner + enc + ct
-    }
-
-    /// `"securechat/v1/rotate" ‖ 0x00 ‖ room id ‖ 0x00 ‖ access key (32 bytes or nothing)`.
-    public static func rotate(roomID: String, accessKey: [UInt8]?) -> [UInt8] {
-        labeled(RelayProtocol.Label.rotate) + Array(roomID.utf8) + [0] + (accessKey ?? [])
-    }
-
-    /// `"securechat/v1/rotate-key" ‖ 0x00 ‖ room id ‖ 0x00 ‖ member ‖ enc ‖ ct`: one sealed key of a rotation.
-    public static func rotateKey(roomID: String, member: [UInt8], enc: [UInt8], ct: [UInt8]) -> [UInt8] {
-        labeled(RelayProtocol.Label.rotateKey) + Array(roomID.utf8) + [0] + member + enc + ct
+    /// `"securechat/v2/agreement-key" ‖ 0x00 ‖ agreement key`: a member's own signature on its
+    /// X25519 key, so that no one else can pass off another agreement key as its.
+    public static func agreementKey(_ key: [UInt8]) -> [UInt8] {
+        labeled(RelayProtocol.Label.agreementKey) + key
     }
 
     /// `"securechat/v2/log-export" ‖ 0x00 ‖ room id ‖ 0x00 ‖ decimal after ‖ 0x00 ‖ decimal time

@@ -13,6 +13,7 @@ enum ChatCommand: Equatable {
     /// Show the safety number (nil), or mark verified (true) or not (false).
     case verify(String, Bool?)
     case history(Int)
+    case leave
     case quit
     case help
     case unknown(String)
@@ -27,6 +28,7 @@ enum ChatCommand: Equatable {
         /verify NAME         the safety number to compare with NAME out of band
         /verify NAME yes     mark NAME verified once the numbers match (no: take it back)
         /history [N]         the last N messages (default 20)
+        /leave               leave the room for good (the others get a new room key)
         /quit                leave the conversation (you stay a member)
         //TEXT               send a message that starts with /
         """
@@ -42,6 +44,7 @@ enum ChatCommand: Equatable {
         case "/who": self = .who
         case "/code": self = .code
         case "/quit", "/exit": self = .quit
+        case "/leave": self = args.isEmpty ? .leave : .usage("/leave")
         case "/help", "/?": self = .help
         case "/approve": self = args.count == 1 ? .approve(args[0]) : .usage("/approve NAME")
         case "/remove": self = args.count == 1 ? .remove(args[0]) : .usage("/remove NAME")

@@ -261,6 +261,7 @@ final class ChatUI: Sendable {
         case .approve(let who): intents.yield(.approve(who))
         case .deny(let who, let reason): intents.yield(.deny(who, reason: reason))
         case .remove(let who): intents.yield(.remove(who))
+        case .leave: intents.yield(.leave)
         case .verify(let who, let mark?): intents.yield(.verify(who, mark))
         default:
             show(state.withLock { s in command.localOutput(s.session, kept: s.kept, renderer: renderer) })

@@ -97,7 +97,8 @@ enum ClientFiles {
 /// `securechat-client-state/1`: one JSON object per room and identity.
 ///
 ///     {"format": "securechat-client-state/1", "room": ID, "member": SIGNING_KEY,
-///      "last_seq": N, "counter": C, "senders": {SIGNING_KEY: HIGHEST_COUNTER, …}}
+///      "last_seq": N, "counter": C, "senders": {SIGNING_KEY: HIGHEST_COUNTER, …},
+///      "group_epoch": E, "group_head": HASH}           (the last two once the room's chain is known)
 enum ClientStateFile {
     static let format = "securechat-client-state/1"
 
@@ -108,9 +109,11 @@ enum ClientStateFile {
         var lastSeq: Int64
         var counter: UInt64
         var senders: [String: UInt64]
+        var groupEpoch: UInt64?
+        var groupHead: String?
 
         enum CodingKeys: String, CodingKey {
-            case format, room, member, lastSeq = "last_seq", counter, senders
+            case format, room, member, lastSeq = "last_seq", counter, senders, groupEpoch = "group_epoch", groupHead = "group_head"
         }
     }
 
@@ -118,7 +121,7 @@ enum ClientStateFile {
         let stored = Stored(format: format, room: room, member: member, lastSeq: s.lastSeq, counter: s.counter,
                             senders: Dictionary(uniqueKeysWithValues: s.senders.map {
                                 (Base64.encode($0.key, alphabet: .url, padded: false), $0.value)
-                            }))
+                            }), groupEpoch: s.groupEpoch, groupHead: s.groupHead.map { Base64.encode($0, alphabet: .url, padded: false) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return Array(try! encoder.encode(stored)) + [0x0a]
@@ -132,6 +135,12 @@ enum ClientStateFile {
             guard let key = Base64.decode(Array(k.utf8), alphabet: .url, padded: false), key.count == 32 else { return nil }
             senders[key] = v
         }
-        return ResumeState(lastSeq: s.lastSeq, counter: s.counter, senders: senders)
+        var head: [UInt8]?
+        if let text = s.groupHead {
+            guard let h = Base64.decode(Array(text.utf8), alphabet: .url, padded: false), h.count == 32 else { return nil }
+            head = h
+        }
+        guard (s.groupEpoch == nil) == (head == nil) else { return nil }
+        return ResumeState(lastSeq: s.lastSeq, counter: s.counter, senders: senders, groupEpoch: s.groupEpoch, groupHead: head)
     }
 }

@@ -43,7 +43,7 @@ struct Connect: AsyncParsableCommand {
             7 the room is gone (expired, unknown) or the code matches no room; 64 usage.
             """)
 
-    @Argument(help: ArgumentHelp("An invite link (http(s)://HOST/join/ROOM_ID#v=1…).", valueName: "link"))
+    @Argument(help: ArgumentHelp("An invite link (http(s)://HOST/join/ROOM_ID#v=2…).", valueName: "link"))
     var link: String?
 
     @Option(parsing: .unconditional, help: ArgumentHelp("Join room ID (see 'securechat room list') or the room FILE.", valueName: "id|file"))
@@ -141,7 +141,7 @@ struct Connect: AsyncParsableCommand {
         let session = ChatSession(.init(identity: setup.identity, name: setup.name, target: setup.target,
                                         origin: RelaySocket.origin(for: setup.server), keys: setup.keys,
                                         resume: start ?? ResumeState(), afterSeq: afterSeq, showHistory: showHistory,
-                                        knownKeys: knownKeys, note: note))
+                                        knownKeys: knownKeys, note: note, ownerPin: setup.ownerPin))
         setup.keys = []
         let (intents, feed) = AsyncStream<ChatClient.Intent>.makeStream()
         let ui = ChatUI(mode: mode, json: json, setup: setup, intents: feed)
@@ -211,6 +211,10 @@ struct Connect: AsyncParsableCommand {
             throw Failure(why, status: .notAdmitted)
         case .removed:
             throw Failure("the owner removed you from the room", status: .notAdmitted)
+        case .untrustedRelay(let why):
+            throw Failure("the relay at \(setup.server) cannot be trusted for \(room): \(why)",
+                          hint: "it may be replaying an old state of the room or showing you another one; do not use it for this room",
+                          status: .authentication)
         case .roomExpired:
             throw Failure("room \(room) has expired", status: .roomGone)
         case .roomNotFound:

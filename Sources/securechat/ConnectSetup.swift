@@ -15,6 +15,11 @@ struct ConnectSetup {
     /// The room file to keep up to date, when the room is known locally.
     var roomFile: String?
     var room: Room?
+    /// The owner key the invite link or room file pins (docs/invite.md).
+    var ownerPin: [UInt8]?
+    /// What the relay said of the room on joining, until there are keys to write a room file with
+    /// (an approved joiner gets its key from the room's chain, after `joined`).
+    var joined: JoinedRoom?
 
     var roomID: String? {
         if case .room(let id, _) = target { return id }
@@ -31,11 +36,12 @@ struct ConnectSetup {
         if let argument = c.room {
             let (room, path) = try RoomStore.resolve(argument)
             return ConnectSetup(identity: identity, name: name, server: room.server, target: .room(room.id.text, policy: policy(room.policy)),
-                                keys: room.keys, roomFile: path, room: room)
+                                keys: room.keys, roomFile: path, room: room, ownerPin: room.owner)
         }
         let link = try InviteLink(parsing: c.link!.trimmingASCIIWhitespace())
         var setup = ConnectSetup(identity: identity, name: name, server: link.server,
-                                 target: .room(link.roomID.text, policy: policy(link.policy)), keys: link.key.map { [$0] } ?? [])
+                                 target: .room(link.roomID.text, policy: policy(link.policy)), keys: link.key.map { [$0] } ?? [],
+                                 ownerPin: link.owner)
         // A room already kept here knows more: later keys after a rotation, the approval key.
         let known = try RoomStore.path(for: link.roomID)
         if Paths.exists(known) {
@@ -44,6 +50,7 @@ struct ConnectSetup {
             setup.target = .room(room.id.text, policy: policy(room.policy))
             setup.roomFile = known
             setup.room = room
+            setup.ownerPin = room.owner ?? link.owner
         }
         return setup
     }
@@ -84,6 +91,7 @@ struct ConnectSetup {
     /// Writes what the relay told us about the room into its room file (made on first join),
     /// so that `--room ID`, `encrypt --room` and later rotations find it.
     mutating func saveRoom(joined: JoinedRoom, keys: [FernetKey]) throws {
+        self.joined = joined
         guard !keys.isEmpty, let id = RoomID(joined.roomID) else { return }
         if var room {
             guard room.keys != keys || room.expires != UInt64(max(0, joined.expiresAt)) else { return }
@@ -99,7 +107,7 @@ struct ConnectSetup {
         let expires = UInt64(max(0, joined.expiresAt))
         let limit = min(max(joined.maxMembers, Room.memberLimitRange.lowerBound), Room.memberLimitRange.upperBound)
         let made = Room(id: id, name: name, policy: joined.policy == .open ? .open : .approval, created: min(now, expires),
-                        expires: expires, memberLimit: limit, server: server, keys: keys)
+                        expires: expires, memberLimit: limit, server: server, keys: keys, owner: ownerPin)
         let path = try roomFile ?? RoomStore.path(for: id)
         try Paths.makeDirectory(RoomStore.directory)
         try writeRoom(made, to: path)
@@ -109,6 +117,7 @@ struct ConnectSetup {
 
     /// After a rotation or an approval: the room file gets the new keys.
     mutating func saveKeys(_ keys: [FernetKey]) throws {
+        if room == nil, let joined { return try saveRoom(joined: joined, keys: keys) }
         guard var room, room.keys != keys else { return }
         room.keys = keys
         try writeRoom(room, to: roomFile ?? RoomStore.path(for: room.id))

@@ -89,11 +89,18 @@ struct Inspection {
         if InviteLink.looksLikeInvite(line) {
             let link = try InviteLink(parsing: line)
             let policy = link.policy == .open ? "open (the link carries the room key)" : "approval (the link carries no key)"
-            return Inspection(
-                fields: ["type": "invite", "version": .int(1), "server": .string(link.server.description),
-                         "id": .string(link.roomID.description), "policy": .string(link.policy.rawValue),
-                         "has_key": .bool(link.key != nil)],
-                text: "securechat invite link, version 1\n  server: \(link.server)\n  room:   \(link.roomID)\n  policy: \(policy)")
+            var fields: [String: JSONScalar] = ["type": "invite", "version": .int(link.formatVersion), "server": .string(link.server.description),
+                                               "id": .string(link.roomID.description), "policy": .string(link.policy.rawValue),
+                                               "has_key": .bool(link.key != nil)]
+            var text = "securechat invite link, version \(link.formatVersion)\n  server: \(link.server)\n  room:   \(link.roomID)\n  policy: \(policy)"
+            if let owner = link.owner {
+                let pin = Base64.encode(owner, alphabet: .url, padded: false)
+                fields["owner"] = .string(pin)
+                text += "\n  owner:  \(pin) (only this key may have founded the room)"
+            } else {
+                text += "\n  owner:  not pinned (the room's founder is trusted on first use)"
+            }
+            return Inspection(fields: fields, text: text)
         }
         if line.hasPrefix("age1") {
             let r = try AgeRecipient(string: line)

@@ -90,6 +90,7 @@ extension RoomCommand {
             do {
                 let created = try await RoomRegistration.register(room, identity: owner, name: name)
                 room.expires = UInt64(max(Int64(clamping: room.created), created.expiresAt))
+                room.owner = owner.signingKey.publicKey.rawRepresentation
             } catch .unreachable(let why) {
                 throw Failure("cannot reach the relay at \(room.server): \(why)", hint: "is 'securechat serve' running there?",
                               status: .unreachable)

@@ -22,7 +22,8 @@ import Glibc
         let sent = try bob.run(["connect", room.link, "--send", "hi all", "--json"])
         #expect(sent.status == 0, "\(sent.stderr)")
         let ack = try #require(Person.lines(sent.out).first)
-        #expect(ack["type"] as? String == "sent" && ack["text"] as? String == "hi all" && ack["seq"] as? Int == 1)
+        // Seq 1 is Bob's entry into the room's group state, which his client commits first.
+        #expect(ack["type"] as? String == "sent" && ack["text"] as? String == "hi all" && ack["seq"] as? Int == 2)
         let typed = try carol.run(["connect", room.link], stdin: "hello bob\nsecond line from carol\n")
         #expect(typed.status == 0, "\(typed.stderr)")
 
@@ -30,7 +31,7 @@ import Glibc
         let heard = Person.lines(listener.stdout).filter { $0["type"] as? String == "message" }
         #expect(heard.map { $0["text"] as? String } == ["hi all", "hello bob", "second line from carol"])
         #expect(heard.map { $0["sender"] as? String } == ["bob", "carol", "carol"])
-        #expect(heard.map { $0["seq"] as? Int } == [1, 2, 3])
+        #expect(heard.map { $0["seq"] as? Int } == [2, 4, 5], "commits (Carol's entry at 3) share the numbering")
         let bobFingerprint = try bob.identity.publicIdentity.fingerprint
         #expect(heard.first?["fingerprint"] as? String == bobFingerprint)
         #expect(heard.allSatisfy { $0["verified"] as? Bool == false && $0["history"] as? Bool == false })
@@ -144,6 +145,36 @@ import Glibc
         #expect(carolOpens.stdout.count > 0)
     }
 
+    /// Finding 12 of docs/security.md: a member who left kept reading, because only removals
+    /// changed the key. Now the remaining clients rotate after a leave, before they send.
+    @Test func aMemberWhoLeavesCannotReadWhatFollows() async throws {
+        let relay = try LiveRelay()
+        let alice = try Person("alice"), bob = try Person("bob"), carol = try Person("carol")
+        let room = try alice.createRoom(on: relay)
+        #expect(try bob.run(["connect", room.link, "--send", "bob was here"]).status == 0)
+        #expect(try carol.run(["connect", room.link, "--send", "carol too"]).status == 0)
+
+        let leaving = try carol.spawn(["connect", "--room", room.id])
+        try leaving.waitFor("carol too")
+        leaving.type("/leave\n")
+        #expect(leaving.wait() == 0, "\(leaving.stderr)")
+
+        // Bob's next message waits for a new key, which his client makes and seals to Alice and him.
+        let sent = try bob.run(["connect", "--room", room.id, "--send", "after carol left"])
+        #expect(sent.status == 0, "\(sent.stderr)")
+        let peer = try await RawPeer(port: relay.port, identity: try alice.identity, name: "alice", roomID: room.id, key: nil)
+        defer { peer.close() }
+        let last = try #require(peer.messages.last)
+        try Data((last.ciphertext + "\n").utf8).write(to: carol.dir.appendingPathComponent("last.token"))
+        try Data((last.ciphertext + "\n").utf8).write(to: bob.dir.appendingPathComponent("last.token"))
+        let carolTries = try carol.run(["decrypt", "--room", room.id, "last.token"])
+        #expect(carolTries.status == 3, "\(carolTries.stderr)")
+        let bobOpens = try bob.run(["decrypt", "--room", room.id, "last.token"])
+        #expect(bobOpens.status == 0 && bobOpens.out.contains("after carol left"), "\(bobOpens.stderr)")
+        let aliceReads = try alice.run(["connect", "--room", room.id, "--history", "--json"])
+        #expect(Person.lines(aliceReads.out).compactMap { $0["text"] as? String } == ["bob was here", "carol too", "after carol left"])
+    }
+
     @Test func relayKilledAndRestartedLosesNothingAndRepeatsNothing() throws {
         let relay = try LiveRelay()
         let alice = try Person("alice"), bob = try Person("bob")
@@ -172,7 +203,7 @@ import Glibc
         let texts = Person.lines(listener.stdout).compactMap { $0["text"] as? String }
         #expect(texts == ["first", "while the relay was down", "after"])
         let seqs = Person.lines(listener.stdout).compactMap { $0["seq"] as? Int }
-        #expect(seqs == [2, 3, 4])
+        #expect(seqs == [3, 4, 5], "Bob's entry into the group state is seq 1")
         let all = try alice.run(["connect", "--room", room.id, "--history", "--json"])
         #expect(Person.lines(all.out).compactMap { $0["text"] as? String } == ["before", "first", "while the relay was down", "after"])
     }
@@ -329,6 +360,9 @@ import Glibc
         #expect(r.status == 0, "\(r.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout)) as? [String: Any])
         #expect((json["invite"] as? String)?.hasPrefix(relay.url + "/join/") == true)
+        // The link pins the owner: only Alice's key may have founded the room's group state.
+        let pin = Base64.encode(try alice.identity.signingKey.publicKey.rawRepresentation, alphabet: .url, padded: false)
+        #expect((json["invite"] as? String)?.contains("#v=2&o=\(pin)&k=") == true)
         // The owner joins as owner; a second registration of the same id is refused by the relay.
         let owner = try alice.run(["connect", "--room", json["id"] as! String, "--send", "first"])
         #expect(owner.status == 0, "\(owner.stderr)")

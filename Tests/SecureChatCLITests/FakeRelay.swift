@@ -1,4 +1,7 @@
 import Foundation
+import SecureChatCore
+import SecureChatCrypto
+import SecureChatGroup
 import TestSupport
 #if canImport(Glibc)
 import Glibc
@@ -13,6 +16,10 @@ import Glibc
 /// - `live`: joined, a roster and a knock with hostile names and note, synced, an unsolicited
 ///   `error`; every `send` is answered with an `error` naming its `client_id`.
 /// - `deny`: `knock` is answered with `denied` and a hostile reason.
+///
+/// The keys it needs to get that far are real: a group-state chain (an owner founds the room with
+/// `roomKey`, `member` enters it) and a knocker whose agreement key is signed by itself, made here
+/// and handed to the script, since a client believes only what is signed.
 final class FakeRelay {
     let process = Process()
     let port: Int
@@ -20,7 +27,7 @@ final class FakeRelay {
 
     static let script = #"""
 import base64, hashlib, json, re, socket, struct, sys
-mode, text = sys.argv[1], sys.argv[2]
+mode, text, signed = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 srv = socket.socket()
 srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 srv.bind(("127.0.0.1", 0))
@@ -74,10 +81,14 @@ while True:
             elif t == "join":
                 send(c, {"type": "joined", "room_id": room, "role": "member", "policy": "open", "name": text,
                          "expires_at": 4102444800, "max_members": 50, "last_seq": 0})
-                send(c, {"type": "roster", "room_id": room, "members": [{"member": b64(9), "agreement_key": b64(10),
+                owner = signed["owner"]
+                send(c, {"type": "roster", "room_id": room, "members": [{"member": owner["member"], "agreement_key": owner["agreement_key"],
                          "name": text, "role": "owner", "online": True}]})
-                send(c, {"type": "knock", "room_id": room, "knock_id": "D" * 22, "member": b64(11), "agreement_key": b64(12),
-                         "name": text, "note": text, "time": 1700000000})
+                for commit in signed["chain"]:
+                    send(c, {"type": "commit", "room_id": room, "seq": 0, "commit": commit, "time": 1700000000})
+                k = signed["knocker"]
+                send(c, {"type": "knock", "room_id": room, "knock_id": "D" * 22, "member": k["member"], "agreement_key": k["agreement_key"],
+                         "binding": k["binding"], "name": text, "note": text, "time": 1700000000})
                 send(c, {"type": "synced", "room_id": room, "seq": 0})
                 send(c, {"type": "error", "code": "internal_error", "message": text, "room_id": room})
             elif t == "send":
@@ -89,13 +100,33 @@ while True:
     c.close()
 """#
 
-    init(mode: String, text: String) throws {
+    init(mode: String, text: String, member: Identity? = nil, roomID: String = "AAAAAAAAAAAAAAAAAAAAAA", roomKey: FernetKey? = nil) throws {
         dir = try CLI.sandbox()
+        func b64(_ bytes: [UInt8]) -> String { Base64.encode(bytes, alphabet: .url, padded: false) }
+        let owner = Identity.generate(), knocker = Identity.generate()
+        var chain = [String]()
+        if let member, let roomKey {
+            let key = roomKey.rawRepresentation
+            let create = try GroupCommitBuilder.create(roomID: roomID, policy: .open, key: key, owner: owner.signingKey,
+                                                       ownerAgreementKey: owner.agreementKey.publicKey.rawRepresentation)
+            let join = try GroupCommitBuilder.join(try GroupState(genesis: create, pinnedOwner: nil), key: key,
+                                                   agreementKey: member.agreementKey.publicKey.rawRepresentation, by: member.signingKey)
+            chain = [b64(create.bytes), b64(join.bytes)]
+        }
+        let knockerAgreement = knocker.agreementKey.publicKey.rawRepresentation
+        let signed: [String: Any] = [
+            "owner": ["member": b64(owner.signingKey.publicKey.rawRepresentation),
+                      "agreement_key": b64(owner.agreementKey.publicKey.rawRepresentation)],
+            "chain": chain,
+            "knocker": ["member": b64(knocker.signingKey.publicKey.rawRepresentation), "agreement_key": b64(knockerAgreement),
+                        "binding": b64(try knocker.signingKey.signature(for: Array("securechat/v2/agreement-key".utf8) + [0] + knockerAgreement))],
+        ]
+        let signedText = String(decoding: try JSONSerialization.data(withJSONObject: signed), as: UTF8.self)
         let file = dir.appendingPathComponent("fake_relay.py")
         try Data(Self.script.utf8).write(to: file)
         let out = Pipe()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [file.path, mode, text]
+        process.arguments = [file.path, mode, text, signedText]
         process.standardOutput = out
         try process.run()
         var line = Data()

@@ -28,6 +28,7 @@ import Glibc
         let room = try alice.createRoom(on: relay)
         let key = try #require(try InviteLink(parsing: room.link).key)
         let m = try await RawPeer(port: relay.port, identity: try mallory.identity, name: "mallory", roomID: room.id, key: key)
+        try await m.enterGroup(key: key)
         defer { m.close() }
         // (envelope time, the clock a reader in UTC shows)
         let table: [(UInt64, String)] = [
@@ -85,6 +86,8 @@ import Glibc
         }
     }
 
+    static let roomKey = try! FernetKey(encoded: "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4=")
+
     static func link(_ relay: FakeRelay) -> String {
         "\(relay.url)/join/AAAAAAAAAAAAAAAAAAAAAA#v=1&k=cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4"
     }
@@ -92,8 +95,8 @@ import Glibc
     /// Issue 17, finding 7: a relay's error messages went to the terminal raw. Here the real
     /// client meets a relay that puts escape sequences in every error it sends.
     @Test func aHostileRelaysErrorsReachTheTerminalClean() throws {
-        let relay = try FakeRelay(mode: "live", text: Self.hostile)
         let alice = try Person("alice")
+        let relay = try FakeRelay(mode: "live", text: Self.hostile, member: try alice.identity, roomKey: Self.roomKey)
         let sent = try alice.run(["connect", Self.link(relay), "--send", "hi"], timeout: 30)
         #expect(sent.status == 1, "\(sent.stderr)")
         #expect(sent.stderr.contains("securechat: error: the message was not sent: "), "\(sent.stderr)")
@@ -115,8 +118,8 @@ import Glibc
     /// Names, notes and the room name from a hostile relay, as lines for people (clean) and as
     /// JSON for programs (exact, escaped by the encoder).
     @Test func hostileNamesAndNotesAreCleanForPeopleAndExactInJSON() throws {
-        let relay = try FakeRelay(mode: "live", text: Self.hostile)
         let alice = try Person("alice")
+        let relay = try FakeRelay(mode: "live", text: Self.hostile, member: try alice.identity, roomKey: Self.roomKey)
         let plain = try alice.spawn(["connect", Self.link(relay), "--listen"])
         try plain.waitFor("knocks")
         plain.signal(SIGTERM)

@@ -29,7 +29,7 @@ import TestSupport
         #expect(r.out == #"{"has_key":true,"id":"3q2-7wAAAAAAAAAAAAAAAA","policy":"open","server":"http:\/\/127.0.0.1:5000","type":"invite","version":1}"# + "\n"
                 || r.out == #"{"has_key":true,"id":"3q2-7wAAAAAAAAAAAAAAAA","policy":"open","server":"http://127.0.0.1:5000","type":"invite","version":1}"# + "\n", "\(r.out)")
         #expect(!r.out.contains("cw_0x689"))
-        let bad = try CLI.run(["inspect"], stdin: Array("http://127.0.0.1:5000/join/3q2-7wAAAAAAAAAAAAAAAA#v=2\n".utf8))
+        let bad = try CLI.run(["inspect"], stdin: Array("http://127.0.0.1:5000/join/3q2-7wAAAAAAAAAAAAAAAA#v=3\n".utf8))
         #expect(bad.status == 2 && bad.stderr.hasPrefix("securechat: error: line 1: "))
     }
 

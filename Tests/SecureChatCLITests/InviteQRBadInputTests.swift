@@ -13,7 +13,7 @@ import TestSupport
         (["-"], " \n", 2, "securechat: error: invalid invite link: it is empty\n"),
         (["--raw"], "", 2, "securechat: error: nothing to encode; the link is empty\n"),
         (["ftp://127.0.0.1/join/3q2-7wAAAAAAAAAAAAAAAA#v=1"], "", 2, "securechat: error: invalid invite link: unsupported scheme \"ftp\"; use http or https\n"),
-        ([], "http://127.0.0.1:5000/join/3q2-7wAAAAAAAAAAAAAAAA#v=3", 2, "securechat: error: invalid invite link: unknown invite version \"3\"; this securechat reads version 1\n"),
+        ([], "http://127.0.0.1:5000/join/3q2-7wAAAAAAAAAAAAAAAA#v=3", 2, "securechat: error: invalid invite link: unknown invite version \"3\"; this securechat reads versions 1 and 2\n"),
         (["--raw", "-l", "H", tooLongForH], "", 2,
          "securechat: error: link is 1274 bytes; a QR code at level H holds at most 1273\nsecurechat: hint: a lower error-correction level holds more: -l L takes up to 2953 bytes\n"),
         (["--raw", "-l", "L"], tooLongForL, 2, "securechat: error: link is 2954 bytes; a QR code at level L holds at most 2953\nsecurechat: hint: shorten the link\n"),

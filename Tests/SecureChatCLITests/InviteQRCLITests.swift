@@ -134,8 +134,8 @@ import TestSupport
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.out.split(separator: "\n").map(String.init)
         try #require(lines.count == 4)
-        #expect(lines[1].wholeMatch(of: #/http://127\.0\.0\.1:5000/join/[A-Za-z0-9_-]{22}#v=1&k=[A-Za-z0-9_-]{43}/#) != nil)
-        #expect(lines[2].wholeMatch(of: #/http://127\.0\.0\.1:5000/join/[A-Za-z0-9_-]{22}#v=1/#) != nil)
+        #expect(lines[1].wholeMatch(of: #/http://127\.0\.0\.1:5000/join/[A-Za-z0-9_-]{22}#v=2&k=[A-Za-z0-9_-]{43}/#) != nil)
+        #expect(lines[2].wholeMatch(of: #/http://127\.0\.0\.1:5000/join/[A-Za-z0-9_-]{22}#v=2/#) != nil)
         #expect(lines[3] == lines[0])
     }
 }

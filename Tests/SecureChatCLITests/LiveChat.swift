@@ -3,6 +3,7 @@ import HummingbirdWSClient
 import Logging
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatGroup
 import SecureChatWire
 import Synchronization
 import TestSupport
@@ -247,6 +248,25 @@ final class RawPeer: Sendable {
 
     func send(_ frame: ClientFrame) {
         outbox.yield(String(decoding: FrameCoding.encode(frame), as: UTF8.self))
+    }
+
+    /// Enters the room's group state with a join commit (an open room's key holder), as
+    /// `securechat connect` does after its first join, and waits for the relay to have it: other
+    /// clients show messages only from members the chain lists.
+    func enterGroup(key: FernetKey) async throws {
+        var state: GroupState?
+        for case .commit(let f) in log.all {
+            let c = try GroupCommit(parsing: f.commit.bytes)
+            state = try state.map { try $0.applying(c) } ?? GroupState(genesis: c, pinnedOwner: nil)
+        }
+        guard let state else { throw LiveError("raw peer: the relay sent no group state") }
+        let join = try GroupCommitBuilder.join(state, key: key.rawRepresentation, agreementKey: identity.agreementKey.publicKey.rawRepresentation,
+                                               by: identity.signingKey)
+        send(.commit(.init(roomID: roomID, commit: WireBytes(join.bytes))))
+        _ = try await waitFor { f -> Bool? in
+            if case .commit(let c) = f, (try? GroupCommit(parsing: c.commit.bytes))?.hash == join.hash { return true }
+            return nil
+        }
     }
 
     /// The history and live messages received so far.

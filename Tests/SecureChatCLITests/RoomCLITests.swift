@@ -4,7 +4,7 @@ import TestSupport
 
 /// `room create/list/show/delete` through the real binary.
 @Suite struct RoomCLITests {
-    static var linkPattern: Regex<(Substring, Substring)> { #/http://127\.0\.0\.1:5000/join/([A-Za-z0-9_-]{22})#v=1&k=[A-Za-z0-9_-]{43}\n/# }
+    static var linkPattern: Regex<(Substring, Substring)> { #/http://127\.0\.0\.1:5000/join/([A-Za-z0-9_-]{22})#v=2&k=[A-Za-z0-9_-]{43}\n/# }
 
     @Test func createPrintsTheLinkAndWritesAPrivateRoomFile() throws {
         let box = try RoomSandbox()
@@ -36,7 +36,7 @@ import TestSupport
         #expect(json["name"] as? String == "B team" && json["policy"] as? String == "approval")
         #expect(json["created"] as? String == "2023-11-14T22:13:20Z" && json["expires"] as? String == "2023-11-15T00:13:20Z")
         #expect(json["max_members"] as? Int == 5 && json["server"] as? String == "http://127.0.0.1:5000")
-        #expect(json["invite"] as? String == "http://127.0.0.1:5000/join/\(id)#v=1")
+        #expect(json["invite"] as? String == "http://127.0.0.1:5000/join/\(id)#v=2")
         #expect(json["file"] as? String == box.rooms + "/\(id).json")
     }
 

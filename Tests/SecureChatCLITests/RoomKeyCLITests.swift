@@ -66,8 +66,8 @@ import TestSupport
     @Test(arguments: [
         (["--invite", "http://127.0.0.1:5000/join/\(id)#v=1&k=\(newKey)"], Int32(2),
          "securechat: error: invalid invite link: the room key must be 43 characters of base64url, got 44\n"),
-        (["--invite", "http://127.0.0.1:5000/join/\(id)#v=2"], 2,
-         "securechat: error: invalid invite link: unknown invite version \"2\"; this securechat reads version 1\n"),
+        (["--invite", "http://127.0.0.1:5000/join/\(id)#v=3"], 2,
+         "securechat: error: invalid invite link: unknown invite version \"3\"; this securechat reads versions 1 and 2\n"),
         (["--invite", ""], 2, "securechat: error: invalid invite link: it is empty\n"),
         (["--room", id, "--key-file", "k"], 64, "securechat: error: give only one of --key-file, --key-fd, --room and --invite\n"),
         (["--room", id, "--invite", "x"], 64, "securechat: error: give only one of --key-file, --key-fd, --room and --invite\n"),

@@ -1,6 +1,7 @@
 import Testing
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatGroup
 import SecureChatWire
 @testable import SecureChatClient
 
@@ -55,39 +56,44 @@ import SecureChatWire
         #expect(acks.sent.map(\.text) == ["unacked"])
     }
 
-    @Test func aJoinEventWithoutKeysRefreshesTheRoster() {
+    @Test func aJoinIsShownWhenItsCommitArrivesWithTheChainsKeys() throws {
         var s = Script()
         s.joinOpenRoom()
-        let out = s.feed(.event(.init(roomID: Relay.room, event: .join, member: People.carol.wire, name: "carol", time: 1)))
-        #expect(out.contains(.reconnect(after: .zero)))
+        // The relay's event only names the joiner; nothing changes until the commit.
+        let event = s.feed(.event(.init(roomID: Relay.room, event: .join, member: People.carol.wire, agreementKey: People.mallory.agreementWire,
+                                        name: "carol", time: 1)))
+        #expect(event.notices.isEmpty)
+        #expect(!s.session.roster.contains { $0.signingKey == People.carol.key })
+        let join = try GroupCommitBuilder.join(s.chain!.state, key: Relay.key.rawRepresentation,
+                                               agreementKey: People.carol.agreementKey.publicKey.rawRepresentation, by: People.carol.signingKey)
+        let out = s.feed(s.chain!.append(join, seq: 1))
         #expect(out.notices.map(\.kind) == [.join])
-        #expect(!out.events.contains { if case .connectionLost = $0 { true } else { false } })
-        s.open()
-        guard case .join(let join) = s.feed(Relay.hello()).writes.last else { Issue.record("no join"); return }
-        #expect(join.afterSeq == 0)
-        s.feed(Relay.joined(), Relay.roster([(People.alice, "alice", .member), (People.carol, "carol", .member)]), Relay.synced(0))
+        // The fingerprint is from the keys the joiner signed, not the ones the relay named.
         #expect(s.session.roster.first { $0.name == "carol" }?.fingerprint == People.carol.publicIdentity.fingerprint)
     }
 
     // MARK: knocking
 
     @Test func approvalRoomWithoutKeyKnocksThenJoinsWhenApproved() throws {
-        var s = Script(People.bob, name: "bob", target: .room(Relay.room, policy: .approval), keys: [])
+        var s = Script(People.bob, name: "bob", target: .room(Relay.room, policy: .approval), keys: [], ownerPin: People.alice.key)
         s.open()
         let writes = s.feed(Relay.hello()).writes
         guard case .knock(let knock) = writes.last else { Issue.record("no knock: \(writes.map(\.type))"); return }
         #expect(knock.roomID == Relay.room && knock.name == "bob")
+        #expect(People.bob.signingKey.publicKey.isValidSignature(knock.binding.bytes,
+                                                                 for: SignedPayload.agreementKey(People.bob.agreementWire.bytes)))
         #expect(s.feed(.knocked(.init(roomID: Relay.room, knockID: "k1", expiresAt: 5))).events == [.waitingForApproval(roomID: Relay.room, expiresAt: 5)])
 
-        let (enc, ct) = try RoomKeySeal.seal(Relay.key, to: People.bob.agreementKey.publicKey, roomID: Relay.room)
-        let signature = try People.alice.signingKey.signature(for: SignedPayload.approve(roomID: Relay.room, joiner: People.bob.key, enc: enc, ct: ct))
-        let approved = s.feed(.approved(.init(roomID: Relay.room, enc: WireBytes(enc), ct: WireBytes(ct), approver: People.alice.wire,
-                                              signature: WireBytes(signature))))
-        #expect(approved.events.first == .roomKeysChanged([Relay.key]))
+        let chain = ScriptedChain(owner: People.alice, members: [People.alice, People.bob], policy: .approval)
+        s.chain = chain
+        guard case .commit(let add) = chain.frames.last else { Issue.record("no add commit"); return }
+        let approved = s.feed(.approved(.init(roomID: Relay.room, commit: add.commit)))
         #expect(approved.notices.map(\.kind) == [.approved])
         guard case .join(let join) = approved.writes.last else { Issue.record("no join after approval"); return }
         #expect(join.afterSeq == 0)
-        s.feed(Relay.joined(policy: .approval, lastSeq: 1), Relay.roster([(People.alice, "alice", .owner), (People.bob, "bob", .member)]))
+        // The key is taken from the chain the join brings, which holds the approval.
+        let entered = s.feed(Relay.joined(policy: .approval, lastSeq: 1), Relay.roster([(People.alice, "alice", .owner), (People.bob, "bob", .member)]))
+        #expect(entered.events.contains(.roomKeysChanged([Relay.key])))
         #expect(s.feed(Relay.message(1, from: People.alice, counter: 1, text: "welcome")).messages.map(\.text) == ["welcome"])
     }
 
@@ -98,10 +104,11 @@ import SecureChatWire
         #expect(knock.code == "123456" && knock.roomID == nil)
         s.feed(.knocked(.init(roomID: Relay.room, knockID: "k1", expiresAt: 5)))
         #expect(s.session.roomID == Relay.room)
-        let (enc, ct) = try RoomKeySeal.seal(Relay.key, to: People.bob.agreementKey.publicKey, roomID: Relay.room)
-        let wrong = try People.mallory.signingKey.signature(for: SignedPayload.approve(roomID: Relay.room, joiner: People.bob.key, enc: enc, ct: ct))
-        let out = s.feed(.approved(.init(roomID: Relay.room, enc: WireBytes(enc), ct: WireBytes(ct), approver: People.alice.wire,
-                                         signature: WireBytes(wrong))))
+        let chain = ScriptedChain(owner: People.alice, members: [People.alice, People.bob], policy: .approval)
+        guard case .commit(let add) = chain.frames.last else { Issue.record("no add commit"); return }
+        var forged = try GroupCommit(parsing: add.commit.bytes)
+        forged.signature = try People.mallory.signingKey.signature(for: forged.content)
+        let out = s.feed(.approved(.init(roomID: Relay.room, commit: WireBytes(forged.bytes))))
         guard case .notAdmitted? = out.finish else { Issue.record("accepted a bad approval"); return }
     }
 
@@ -169,70 +176,77 @@ import SecureChatWire
 
     // MARK: approving, removing, rotating
 
+    static func knockNotice(_ who: Identity, name: String, id: String = "k9", binding: [UInt8]? = nil) -> ServerFrame {
+        let agreement = who.agreementKey.publicKey.rawRepresentation
+        let signed = binding ?? (try! who.signingKey.signature(for: SignedPayload.agreementKey(agreement)))
+        return .knock(.init(roomID: Relay.room, knockID: id, member: who.wire, agreementKey: WireBytes(agreement), binding: WireBytes(signed),
+                            name: name, note: "hi, it's \(name)", time: 3))
+    }
+
     @Test func approvingSealsTheRoomKeyToTheKnocker() throws {
-        var s = Script()
+        var s = Script(target: .room(Relay.room, policy: .approval))
         s.joinOpenRoom(role: .owner)
-        let notice = s.feed(.knock(.init(roomID: Relay.room, knockID: "k9", member: People.carol.wire, agreementKey: People.carol.agreementWire,
-                                         name: "carol", note: "hi, it's carol", time: 3)))
+        let notice = s.feed(Self.knockNotice(People.carol, name: "carol"))
         #expect(notice.notices.first?.kind == .knock && notice.notices.first?.detail == "hi, it's carol")
         #expect(s.session.knocks.map(\.member.name) == ["carol"])
         guard case .approve(let a)? = s.record(s.session.approve("carol")).writes.first else { Issue.record("no approve"); return }
         #expect(a.knockID == "k9")
-        #expect(RoomKeySeal.open(enc: a.enc.bytes, ct: a.ct.bytes, identity: People.carol, roomID: Relay.room) == Relay.key)
-        #expect(People.alice.signingKey.publicKey.isValidSignature(a.signature.bytes,
-            for: SignedPayload.approve(roomID: Relay.room, joiner: People.carol.key, enc: a.enc.bytes, ct: a.ct.bytes)))
-        let event = s.feed(.event(.init(roomID: Relay.room, event: .approve, member: People.carol.wire, name: "carol", by: People.alice.wire, time: 4)))
-        #expect(s.session.knocks.isEmpty)
+        let add = try GroupCommit(parsing: a.commit.bytes)
+        #expect(add.kind == .add && add.author == People.alice.key && add.subject == People.carol.key && add.isSignatureValid)
+        #expect(try GroupKeys.openSealed(add, member: People.carol.key, privateKey: People.carol.agreementKey) == Relay.key.rawRepresentation)
+        // Carol is a member once the relay has the commit; the relay's event alone changes nothing.
+        s.feed(.event(.init(roomID: Relay.room, event: .approve, member: People.carol.wire, name: "carol", by: People.alice.wire, time: 4)))
+        #expect(!s.session.roster.map(\.name).contains("carol"))
+        let committed = s.feed(s.chain!.append(add, seq: 1))
         #expect(s.session.roster.map(\.name).contains("carol"))
-        #expect(event.notices.last?.kind == .approve)
-        #expect(s.record(s.session.deny("carol")).problems == ["no knock matches \"carol\""])
+        #expect(committed.notices.last?.kind == .approve)
+        s.feed(.event(.init(roomID: Relay.room, event: .approve, member: People.carol.wire, name: "carol", by: People.alice.wire, time: 4)))
     }
 
-    @Test func removalRotatesTheKeyToTheRemainingMembers() throws {
+    @Test func aKnockWhoseAgreementKeyTheKnockerDidNotSignIsIgnored() {
+        var s = Script(target: .room(Relay.room, policy: .approval))
+        s.joinOpenRoom(role: .owner)
+        // A relay that swaps in its own agreement key cannot sign for the knocker.
+        let swapped = ServerFrame.knock(.init(roomID: Relay.room, knockID: "k9", member: People.carol.wire, agreementKey: People.mallory.agreementWire,
+                                              binding: WireBytes(try! People.mallory.signingKey.signature(
+                                                for: SignedPayload.agreementKey(People.mallory.agreementWire.bytes))),
+                                              name: "carol", note: nil, time: 3))
+        let out = s.feed(swapped)
+        #expect(out.problems.count == 1)
+        #expect(s.session.knocks.isEmpty)
+    }
+
+    @Test func removalCarriesTheNewKeyToTheRemainingMembers() throws {
         var s = Script()
         s.joinOpenRoom(role: .owner, roster: [(People.alice, "alice", .owner), (People.bob, "bob", .member), (People.carol, "carol", .member)])
-        guard case .remove(let r)? = s.record(s.session.remove("bob")).writes.first else { Issue.record("no remove"); return }
-        #expect(r.member == People.bob.wire)
-        let confirmed = s.feed(.event(.init(roomID: Relay.room, event: .remove, member: People.bob.wire, by: People.alice.wire, time: 5)))
-        guard case .rotate(let rotate)? = confirmed.writes.first else { Issue.record("no rotation"); return }
-        #expect(Set(rotate.sealedKeys.map(\.member)) == [People.alice.wire, People.carol.wire])
-        #expect(People.alice.signingKey.publicKey.isValidSignature(rotate.signature.bytes,
-            for: SignedPayload.rotate(roomID: Relay.room, accessKey: rotate.accessKey?.bytes)))
-        let carolsCopy = try #require(rotate.sealedKeys.first { $0.member == People.carol.wire })
-        let newKey = try #require(RoomKeySeal.open(enc: carolsCopy.enc.bytes, ct: carolsCopy.ct.bytes, identity: People.carol, roomID: Relay.room))
+        guard case .commit(let frame)? = s.record(s.session.remove("bob")).writes.first else { Issue.record("no remove"); return }
+        let remove = try GroupCommit(parsing: frame.commit.bytes)
+        #expect(remove.kind == .remove && remove.subject == People.bob.key)
+        #expect(Set(remove.sealed.map(\.member)) == [People.alice.key, People.carol.key])
+        let newKey = try FernetKey(rawRepresentation: #require(try GroupKeys.openSealed(remove, member: People.carol.key,
+                                                                                         privateKey: People.carol.agreementKey)))
         #expect(newKey != Relay.key)
-        #expect(People.alice.signingKey.publicKey.isValidSignature(carolsCopy.signature.bytes,
-            for: SignedPayload.rotateKey(roomID: Relay.room, member: People.carol.key, enc: carolsCopy.enc.bytes, ct: carolsCopy.ct.bytes)))
         // The access key follows the new room key, so the old key no longer admits anyone.
-        let access = try RoomAccess.signingKey(roomKey: newKey.rawRepresentation, roomID: Relay.room)
-        #expect(rotate.accessKey?.bytes == access.publicKey.rawRepresentation)
+        #expect(remove.accessKey == (try RoomAccess.signingKey(roomKey: newKey.rawRepresentation, roomID: Relay.room)).publicKey.rawRepresentation)
 
-        // The relay stores the rotation and hands each member its copy, the owner included.
-        let mine = try #require(rotate.sealedKeys.first { $0.member == People.alice.wire })
-        let rotated = s.feed(.rotated(.init(roomID: Relay.room, seq: 1, by: People.alice.wire, accessKey: rotate.accessKey,
-                                            enc: mine.enc, ct: mine.ct, signature: mine.signature, time: 6)))
-        #expect(rotated.events.first == .roomKeysChanged([newKey, Relay.key]))
+        // The relay stores the commit and sends it to every member, the owner included.
+        let applied = s.feed(s.chain!.append(remove, seq: 1))
+        #expect(applied.events.contains(.roomKeysChanged([newKey, Relay.key])))
         let next = s.record(s.session.send("after", now: Relay.now)).sends[0]
         #expect(throws: FernetError.authenticationFailed) { try Fernet(key: Relay.key).decrypt(next.ciphertext, now: 0) }
         #expect(try openEnvelope(next.ciphertext, keys: [newKey]).text == "after")
     }
 
-    @Test func aRemovedMemberCannotReadWhatFollowsTheRotation() {
+    @Test func aRemovedMemberCannotReadWhatFollowsTheRemoval() throws {
         var s = Script(People.bob, name: "bob")
         s.joinOpenRoom(roster: [(People.alice, "alice", .owner), (People.bob, "bob", .member)])
         let newKey = FernetKey.generate()
-        let out = s.feed(.rotated(.init(roomID: Relay.room, seq: 1, by: People.alice.wire, accessKey: nil, enc: nil, ct: nil, signature: nil, time: 6)),
-                         Relay.message(2, from: People.alice, counter: 1, text: "secret", key: newKey))
-        #expect(out.notices.map(\.kind) == [.rotatedWithoutUs])
+        let remove = try GroupCommitBuilder.remove(s.chain!.state, member: People.bob.key, newKey: newKey.rawRepresentation,
+                                                   by: People.alice.signingKey)
+        let out = s.feed(s.chain!.append(remove, seq: 1), Relay.message(2, from: People.alice, counter: 1, text: "secret", key: newKey))
+        #expect(out.notices.map(\.kind) == [.remove, .rotate])
         #expect(out.messages.isEmpty)
         #expect(out.rejected.map(\.verdict.label) == ["undecryptable"])
-    }
-
-    @Test func aRotationFromBeforeWeJoinedIsNoAlarm() {
-        var s = Script(People.carol, name: "carol")
-        s.joinOpenRoom(history: [.rotated(.init(roomID: Relay.room, seq: 1, by: People.alice.wire, accessKey: nil, enc: nil, ct: nil,
-                                                signature: nil, time: 6))])
-        #expect(s.actions.notices.map(\.kind) == [.rotate])
     }
 
     @Test func onlyTheOwnerRemoves() {

@@ -21,6 +21,14 @@ import Testing
         #expect(ResumeState(lastSeq: 10, counter: 3, senders: [a: 4]).forFullReplay == ResumeState(lastSeq: 0, counter: 3))
     }
 
+    @Test func theGroupCheckpointOnlyMovesForward() {
+        let stored = ResumeState(lastSeq: 10, counter: 3, groupEpoch: 5, groupHead: a)
+        #expect(ResumeState(counter: 1, groupEpoch: 4, groupHead: b).merged(into: stored, position: false).groupEpoch == 5)
+        let later = ResumeState(counter: 1, groupEpoch: 6, groupHead: b).merged(into: stored, position: false)
+        #expect(later.groupEpoch == 6 && later.groupHead == b)
+        #expect(stored.forFullReplay.groupEpoch == 5 && stored.forFullReplay.groupHead == a)
+    }
+
     @Test func ourCounterNeverGoesBack() throws {
         // A session that restored counter 7 continues at 8 even with nothing of ours in the history.
         var s = Script(afterSeq: .max, showHistory: false, resume: ResumeState(counter: 7))

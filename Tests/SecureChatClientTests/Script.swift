@@ -1,5 +1,6 @@
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatGroup
 import SecureChatWire
 @testable import SecureChatClient
 
@@ -14,6 +15,47 @@ enum People {
     static let bob = identity(2)
     static let carol = identity(3)
     static let mallory = identity(4)
+    static let everyone = [alice, bob, carol, mallory]
+
+    static func named(_ key: [UInt8]) -> Identity? { everyone.first { $0.key == key } }
+}
+
+/// A room's group state as a scripted relay shows it: commits built by the people in it.
+struct ScriptedChain {
+    var state: GroupState
+    var frames: [ServerFrame]
+    let owner: Identity
+
+    /// Founded by `owner` with `key`; everyone else in `members` enters (join in an open room,
+    /// added by the owner in an approval room). Every commit has seq 0: it comes before history.
+    init(owner: Identity, members: [Identity], policy: RoomPolicy, key: FernetKey = Relay.key) {
+        self.owner = owner
+        let create = try! GroupCommitBuilder.create(roomID: Relay.room, policy: policy, key: key.rawRepresentation, owner: owner.signingKey,
+                                                    ownerAgreementKey: owner.agreementKey.publicKey.rawRepresentation)
+        state = try! GroupState(genesis: create, pinnedOwner: nil)
+        frames = [Self.frame(create, seq: 0)]
+        for m in members where m.key != owner.key {
+            let c = policy == .open
+                ? try! GroupCommitBuilder.join(state, key: key.rawRepresentation, agreementKey: m.agreementKey.publicKey.rawRepresentation,
+                                               by: m.signingKey)
+                : try! GroupCommitBuilder.add(state, joiner: m.key, joinerAgreementKey: m.agreementKey.publicKey.rawRepresentation,
+                                              key: key.rawRepresentation, by: owner.signingKey)
+            append(c, seq: 0)
+        }
+    }
+
+    static func frame(_ c: GroupCommit, seq: Int64, time: Int64 = Int64(Relay.now)) -> ServerFrame {
+        .commit(.init(roomID: Relay.room, seq: seq, commit: WireBytes(c.bytes), time: time))
+    }
+
+    /// Applies `c` and returns the frame a relay would send for it.
+    @discardableResult
+    mutating func append(_ c: GroupCommit, seq: Int64, time: Int64 = Int64(Relay.now)) -> ServerFrame {
+        state = try! state.applying(c)
+        let f = Self.frame(c, seq: seq, time: time)
+        frames.append(f)
+        return f
+    }
 }
 
 extension Identity {
@@ -72,12 +114,32 @@ enum Relay {
 struct Script {
     var session: ChatSession
     var actions: [ChatSession.Action] = []
+    let identity: Identity
+    /// The room's chain as this scripted relay shows it: made from the first roster it sends
+    /// (its first `.owner`, else its first entry, founds the room; the session's identity is in
+    /// it), and sent after every roster, as a relay sends the chain on every join.
+    var chain: ScriptedChain?
+    var autoChain = true
+    let policy: RoomPolicy
 
     init(_ identity: Identity = People.alice, name: String = "alice", target: ChatSession.Target = .room(Relay.room, policy: .open),
          keys: [FernetKey] = [Relay.key], afterSeq: Int64 = 0, showHistory: Bool = true, resume: ResumeState = ResumeState(),
-         knownKeys: KnownKeys = KnownKeys()) {
+         knownKeys: KnownKeys = KnownKeys(), ownerPin: [UInt8]? = nil) {
+        self.identity = identity
+        if case .room(_, let p) = target { policy = p } else { policy = .approval }
         session = ChatSession(.init(identity: identity, name: name, target: target, origin: Relay.origin, keys: keys, resume: resume, afterSeq: afterSeq,
-                                    showHistory: showHistory, knownKeys: knownKeys))
+                                    showHistory: showHistory, knownKeys: knownKeys, ownerPin: ownerPin))
+    }
+
+    /// The chain for a roster: everyone in it, and the session's own identity.
+    mutating func chain(for r: ServerFrame.Roster) -> ScriptedChain {
+        if let chain { return chain }
+        let people = r.members.compactMap { People.named($0.member.bytes) }
+        let owner = r.members.first { $0.role == .owner }.flatMap { People.named($0.member.bytes) }
+            ?? people.first { $0.key != identity.key } ?? identity
+        let made = ScriptedChain(owner: owner, members: people + (people.contains { $0.key == identity.key } ? [] : [identity]), policy: policy)
+        chain = made
+        return made
     }
 
     @discardableResult
@@ -86,7 +148,12 @@ struct Script {
     @discardableResult
     mutating func feed(_ frames: ServerFrame...) -> [ChatSession.Action] {
         var out = [ChatSession.Action]()
-        for f in frames { out += record(session.receive(f, now: Relay.now)) }
+        for f in frames {
+            out += record(session.receive(f, now: Relay.now))
+            if autoChain, case .roster(let r) = f {
+                for c in chain(for: r).frames { out += record(session.receive(c, now: Relay.now)) }
+            }
+        }
         return out
     }
 

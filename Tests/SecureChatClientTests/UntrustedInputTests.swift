@@ -1,5 +1,6 @@
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatGroup
 import SecureChatWire
 import Testing
 @testable import SecureChatClient
@@ -37,10 +38,15 @@ import Testing
         s.open()
         s.feed(Relay.hello(), .knocked(.init(roomID: Relay.room, knockID: "k1", expiresAt: 5)))
         let relayKey = FernetKey.generate()
-        let (enc, ct) = try RoomKeySeal.seal(relayKey, to: People.bob.agreementKey.publicKey, roomID: Relay.room)
         let identity: [UInt8] = [1] + [UInt8](repeating: 0, count: 31)
-        let out = s.feed(.approved(.init(roomID: Relay.room, enc: WireBytes(enc), ct: WireBytes(ct), approver: WireBytes(identity),
-                                         signature: WireBytes(identity + [UInt8](repeating: 0, count: 32)))))
+        // An add commit "by" the identity point, sealing the relay's key to Bob.
+        let add = GroupCommit(roomID: Relay.room, epoch: 1, prev: [UInt8](repeating: 0, count: 32), kind: .add, author: identity,
+                              subject: People.bob.key, subjectAgreementKey: People.bob.agreementKey.publicKey.rawRepresentation,
+                              policy: .approval, keyID: GroupKeys.keyID(roomID: Relay.room, key: relayKey.rawRepresentation),
+                              sealed: [try GroupKeys.seal(relayKey.rawRepresentation, to: People.bob.key,
+                                                          agreementKey: People.bob.agreementKey.publicKey.rawRepresentation, roomID: Relay.room)],
+                              signature: identity + [UInt8](repeating: 0, count: 32))
+        let out = s.feed(.approved(.init(roomID: Relay.room, commit: WireBytes(add.bytes))))
         guard case .notAdmitted? = out.finish else { Issue.record("admitted by the identity point: \(out)"); return }
         #expect(!s.session.keys.contains(relayKey))
     }

@@ -1,18 +1,20 @@
 import Testing
 @testable import SecureChatCore
 
-/// Invite links, version 1 (docs/invite.md): what is accepted, what each bad link is told.
+/// Invite links, version 2 (docs/invite.md): what is accepted, what each bad link is told.
 @Suite struct InviteLinkTests {
     static let id = "AAAAAAAAAAAAAAAAAAAAAA"
     static let keyText = "cw_0x689RpI-jtRR7oE8h_eQsKImvJapLeSbXpwF4e4"
-    static let open = "http://127.0.0.1:5000/join/\(id)#v=1&k=\(keyText)"
+    static let open = "http://127.0.0.1:5000/join/\(id)#v=2&k=\(keyText)"
+    /// RFC 8032's first test key, a valid Ed25519 public key.
+    static let owner = "11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo"
 
     @Test(arguments: [
         open,
-        "http://127.0.0.1:5000/join/\(id)#v=1",
-        "https://chat.example.org/join/\(id)#v=1&k=\(keyText)",
-        "https://[2001:db8::1]:8443/join/\(id)#v=1",
-        "http://localhost:1/join/\(id)#v=1",
+        "http://127.0.0.1:5000/join/\(id)#v=2",
+        "https://chat.example.org/join/\(id)#v=2&o=\(owner)&k=\(keyText)",
+        "https://[2001:db8::1]:8443/join/\(id)#v=2&o=\(owner)",
+        "http://localhost:1/join/\(id)#v=2",
     ])
     func roundTrip(text: String) throws {
         let link = try InviteLink(parsing: text)
@@ -31,8 +33,19 @@ import Testing
     }
 
     @Test func parametersInAnyOrder() throws {
-        let link = try InviteLink(parsing: "http://127.0.0.1:5000/join/\(Self.id)#k=\(Self.keyText)&v=1")
+        let link = try InviteLink(parsing: "http://127.0.0.1:5000/join/\(Self.id)#k=\(Self.keyText)&v=2")
         #expect(link.text == Self.open)
+        let pinned = try InviteLink(parsing: "http://127.0.0.1:5000/join/\(Self.id)#k=\(Self.keyText)&o=\(Self.owner)&v=2")
+        #expect(pinned.text == "http://127.0.0.1:5000/join/\(Self.id)#v=2&o=\(Self.owner)&k=\(Self.keyText)")
+        #expect(pinned.owner?.count == 32)
+    }
+
+    @Test func versionOneLinksAreStillRead() throws {
+        let link = try InviteLink(parsing: "http://127.0.0.1:5000/join/\(Self.id)#v=1&k=\(Self.keyText)")
+        #expect(link.text == Self.open && link.owner == nil)
+        #expect(throws: InviteError.unknownParameter("o")) {
+            try InviteLink(parsing: "http://127.0.0.1:5000/join/\(Self.id)#v=1&o=\(Self.owner)&k=\(Self.keyText)")
+        }
     }
 
     @Test(arguments: [Room.Policy.open, .approval])
@@ -78,7 +91,10 @@ import Testing
         (base + id, .unknownVersion(nil)),
         (base + id + "#", .unknownVersion(nil)),
         (base + id + "#k=\(keyText)", .unknownVersion(nil)),
-        (base + id + "#v=2&k=\(keyText)", .unknownVersion("2")),
+        (base + id + "#v=3&k=\(keyText)", .unknownVersion("3")),
+        (base + id + "#v=2&o=\(keyText.dropLast())", .invalidOwner),
+        (base + id + "#v=2&o=\(String(repeating: "A", count: 42))B", .invalidOwner),
+        (base + id + "#v=2&o=\(owner)&o=\(owner)", .duplicateParameter("o")),
         (base + id + "#v=&k=\(keyText)", .unknownVersion("")),
         (base + id + "#v=1&k=\(keyText)&x=1", .unknownParameter("x")),
         (base + id + "#v=1&&k=\(keyText)", .malformedParameter("")),
@@ -101,7 +117,7 @@ import Testing
     @Test func messages() {
         #expect(InviteError.empty.message == "invalid invite link: it is empty")
         #expect(InviteError.invalidKeyLength(42).message == "invalid invite link: the room key must be 43 characters of base64url, got 42")
-        #expect(InviteError.unknownVersion("2").message == "invalid invite link: unknown invite version \"2\"; this securechat reads version 1")
+        #expect(InviteError.unknownVersion("3").message == "invalid invite link: unknown invite version \"3\"; this securechat reads versions 1 and 2")
         #expect(InviteError.unknownVersion(nil).reason == "unknown invite version: the fragment has no v= parameter")
     }
 

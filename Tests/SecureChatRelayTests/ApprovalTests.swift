@@ -1,5 +1,6 @@
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatGroup
 @testable import SecureChatRelay
 import SecureChatWire
 import Testing
@@ -42,7 +43,7 @@ import Testing
             let approval = owner.approval(of: notice, room: room)
             owner.send(.approve(approval))
             let approved = try await joiner.until { if case .approved(let a) = $0 { a } else { nil } }
-            #expect(approved.approver == owner.key)
+            #expect(try GroupCommit(parsing: approved.commit.bytes).author == owner.signingKey)
             let key = try joiner.open(approved)
             #expect(key == room.key)
             let event = try await owner.until { if case .event(let e) = $0, e.event == .approve { e } else { nil } }
@@ -50,7 +51,7 @@ import Testing
 
             // Now a member: join, read the history with the key it was handed, talk.
             let (joined, history) = try await joiner.join(room)
-            #expect(joined.role == .member && joined.lastSeq == 2)
+            #expect(joined.role == .member && joined.lastSeq == 3, "two messages and the approval's commit")
             let texts = try history.compactMap { f -> String? in
                 guard case .message(let m) = f else { return nil }
                 return String(decoding: try Fernet(key: key).decrypt(m.ciphertext, now: 0), as: UTF8.self)
@@ -120,25 +121,30 @@ import Testing
             let notice = try await owner.until { if case .knock(let k) = $0, k.knockID == knocked.knockID { k } else { nil } }
 
             // Another knocker (not a member) approves the joiner: refused.
-            accomplice.send(.approve(accomplice.approval(of: notice, room: room)))
+            accomplice.send(.approve(accomplice.approval(of: notice, room: room, apply: false)))
             #expect(try await accomplice.error().code == .notMember)
-            // A member's signature made for someone else, or for another room, does not transfer.
-            owner.send(.approve(owner.approval(of: notice, room: room, signFor: accomplice.signingKey)))
-            #expect(try await owner.error().code == .badSignature)
-            owner.send(.approve(owner.approval(of: notice, room: room, roomID: "another-room")))
-            #expect(try await owner.error().code == .badSignature)
-            // A signature by someone other than the approving connection.
-            var stolen = owner.approval(of: notice, room: room)
+            // An add commit for someone other than the knocker, or for another room, does not transfer.
+            let forAccomplice = try GroupCommitBuilder.add(room.group, joiner: accomplice.signingKey, joinerAgreementKey: accomplice.agreementKey,
+                                                           key: room.key.rawRepresentation, by: owner.identity.signingKey)
+            owner.send(.approve(.init(roomID: room.id, knockID: notice.knockID, commit: WireBytes(forAccomplice.bytes))))
+            #expect(try await owner.error().code == .badCommit)
+            var elsewhere = try GroupCommitBuilder.add(room.group, joiner: joiner.signingKey, joinerAgreementKey: joiner.agreementKey,
+                                                       key: room.key.rawRepresentation, by: owner.identity.signingKey)
+            elsewhere.roomID = "another-room"
+            try elsewhere.sign(with: owner.identity.signingKey)
+            owner.send(.approve(.init(roomID: room.id, knockID: notice.knockID, commit: WireBytes(elsewhere.bytes))))
+            #expect(try await owner.error().code == .badCommit)
+            // A commit signed by someone other than the approving connection.
             let outsider = Identity.generate()
-            let payload = SignedPayload.approve(roomID: room.id, joiner: joiner.signingKey, enc: stolen.enc.bytes, ct: stolen.ct.bytes)
-            stolen.signature = WireBytes(try outsider.signingKey.signature(for: payload))
-            owner.send(.approve(stolen))
-            #expect(try await owner.error().code == .badSignature)
+            let stolen = try GroupCommitBuilder.add(room.group, joiner: joiner.signingKey, joinerAgreementKey: joiner.agreementKey,
+                                                    key: room.key.rawRepresentation, by: outsider.signingKey)
+            owner.send(.approve(.init(roomID: room.id, knockID: notice.knockID, commit: WireBytes(stolen.bytes))))
+            #expect(try await owner.error().code == .badCommit)
             // A knock id from another room.
             let other = TestRoom.make(.approval)
             try await owner.create(other)
             try await owner.join(other)
-            var misfiled = owner.approval(of: notice, room: other)
+            var misfiled = owner.approval(of: notice, room: other, apply: false)
             misfiled.knockID = knocked.knockID
             owner.send(.approve(misfiled))
             #expect(try await owner.error().code == .knockNotFound)
@@ -189,16 +195,16 @@ import Testing
                 let g = String(format: "%06d", guess)
                 guess += 1
                 if g == code { continue }
-                guesser.send(.knock(.init(code: g)))
+                guesser.send(.knock(guesser.knockFrame(code: g)))
                 #expect(try await guesser.error().code == .badCode)
                 wrong += 1
             }
-            guesser.send(.knock(.init(code: code)))
+            guesser.send(.knock(guesser.knockFrame(code: code)))
             let blocked = try await guesser.error()
             #expect(blocked.code == .rateLimited && blocked.limit == .wrongCodes)
             // Another connection from the same address is blocked too.
             let again = try await live.connect("Again")
-            again.send(.knock(.init(code: code)))
+            again.send(.knock(again.knockFrame(code: code)))
             #expect(try await again.error().code == .rateLimited)
             // No knock reached the members.
             await owner.expectSilence()
@@ -219,7 +225,7 @@ import Testing
             // between reading and knocking; then the one after it must work.)
             let joiner = try await live.connect("Joiner")
             for attempt in 1...3 {
-                joiner.send(.knock(.init(code: next.code)))
+                joiner.send(.knock(joiner.knockFrame(code: next.code)))
                 let answer = try await joiner.next()
                 if case .knocked(let k) = answer {
                     #expect(k.roomID == room.id)
@@ -241,13 +247,13 @@ import Testing
             try await owner.create(open)
             try await owner.create(approval)
             let k = try await live.connect("Knocker")
-            k.send(.knock(.init(roomID: open.id)))
+            k.send(.knock(k.knockFrame(room: open.id)))
             #expect(try await k.error().code == .wrongPolicy)
-            owner.send(.knock(.init(roomID: approval.id)))
+            owner.send(.knock(owner.knockFrame(room: approval.id)))
             #expect(try await owner.error().code == .alreadyMember)
-            k.send(.knock(.init(roomID: "no-such-room")))
+            k.send(.knock(k.knockFrame(room: "no-such-room")))
             #expect(try await k.error().code == .roomNotFound)
-            k.send(.knock(.init(roomID: approval.id)))
+            k.send(.knock(k.knockFrame(room: approval.id)))
             let fourth = try await k.error()
             #expect(fourth.code == .rateLimited && fourth.limit == .knocksPerMinute)
         }

@@ -37,7 +37,8 @@ import Testing
             try await bob.join(room)
             let eve = try await live.connect("Eve")
             for i in 1...3 { ada.say("private \(i)", in: room, secrets: live.secrets) }
-            bob.send(.leave(.init(roomID: room.id)))
+            bob.enterGroup(room)
+            bob.leaveRoom(room)
             await eve.expectSilence(for: .milliseconds(500))
         }
     }

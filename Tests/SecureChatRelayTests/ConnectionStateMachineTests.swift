@@ -1,5 +1,6 @@
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatGroup
 @testable import SecureChatRelay
 import SecureChatWire
 import Testing
@@ -96,14 +97,12 @@ import Testing
 
     @Test func roomFramesNeedAJoinedRoom() {
         var m = authenticated()
-        let key = WireBytes([UInt8](repeating: 1, count: 32)), sig = WireBytes([UInt8](repeating: 2, count: 64))
+        let junk = WireBytes([UInt8](repeating: 1, count: 40))
         let frames: [ClientFrame] = [
             .send(.init(roomID: "r", clientID: "c", ciphertext: token)),
-            .approve(.init(roomID: "r", knockID: "k", enc: key, ct: key, signature: sig)),
+            .approve(.init(roomID: "r", knockID: "k", commit: junk)),
             .deny(.init(roomID: "r", knockID: "k")),
-            .remove(.init(roomID: "r", member: key)),
-            .rotate(.init(roomID: "r", sealedKeys: [], signature: sig)),
-            .leave(.init(roomID: "r")),
+            .commit(.init(roomID: "r", commit: junk)),
         ]
         for f in frames { #expect(errorCode(m.receive(f, now: 0)) == .notMember, "\(f.type)") }
         // A pending knock changes nothing.
@@ -131,12 +130,13 @@ import Testing
         (ClientFrame.join(.init(roomID: "bad room")), ErrorCode.malformedFrame),
         (.join(.init(roomID: "r", afterSeq: -1)), .malformedFrame),
         (.join(.init(roomID: "r", proof: WireBytes([1]))), .malformedFrame),
-        (.knock(.init()), .malformedFrame),
-        (.knock(.init(roomID: "r", code: "123456")), .malformedFrame),
-        (.knock(.init(code: "12345")), .badCode),
-        (.knock(.init(roomID: "r", name: "a\u{0}b")), .malformedFrame),
-        (.knock(.init(roomID: "r", note: String(repeating: "n", count: 281))), .malformedFrame),
-        (.createRoom(.init(roomID: "r", policy: .open, signature: WireBytes([UInt8](repeating: 0, count: 64)))), .wrongPolicy),
+        (.knock(.init(binding: WireBytes([]))), .malformedFrame),
+        (.knock(.init(roomID: "r", code: "123456", binding: WireBytes([]))), .malformedFrame),
+        (.knock(.init(code: "12345", binding: WireBytes([]))), .badCode),
+        (.knock(.init(roomID: "r", name: "a\u{0}b", binding: WireBytes([]))), .malformedFrame),
+        (.knock(.init(roomID: "r", note: String(repeating: "n", count: 281), binding: WireBytes([]))), .malformedFrame),
+        (.knock(.init(roomID: "r", binding: WireBytes([UInt8](repeating: 0, count: 64)))), .badSignature),
+        (.createRoom(.init(roomID: "r", policy: .open, commit: WireBytes([]), signature: WireBytes([UInt8](repeating: 0, count: 64)))), .wrongPolicy),
     ])
     func malformedRequests(frame: ClientFrame, code: ErrorCode) {
         var m = authenticated()
@@ -151,38 +151,53 @@ import Testing
             == .malformedFrame)
     }
 
-    func createFrame(_ policy: RoomPolicy, ttl: UInt64? = nil, maxMembers: UInt32? = nil, signer: Identity? = nil) -> ClientFrame {
-        let access: [UInt8]? = policy == .open ? [UInt8](repeating: 5, count: 32) : nil
+    func createFrame(_ policy: RoomPolicy, ttl: UInt64? = nil, maxMembers: UInt32? = nil, signer: Identity? = nil,
+                     founder: Identity? = nil) -> ClientFrame {
+        let roomKey = FernetKey.generate().rawRepresentation
+        let access: [UInt8]? = policy == .open ? try! RoomAccess.signingKey(roomKey: roomKey, roomID: "r").publicKey.rawRepresentation : nil
         let payload = SignedPayload.createRoom(roomID: "r", policy: policy, ttlSeconds: ttl ?? 86400, maxMembers: maxMembers ?? 50,
                                                accessKey: access)
         let sig = try! (signer ?? me).signingKey.signature(for: payload)
+        let owner = founder ?? me
+        let genesis = try! GroupCommitBuilder.create(roomID: "r", policy: policy, key: roomKey, owner: owner.signingKey,
+                                                     ownerAgreementKey: owner.agreementKey.publicKey.rawRepresentation)
         return .createRoom(.init(roomID: "r", policy: policy, ttlSeconds: ttl, maxMembers: maxMembers, accessKey: access.map { WireBytes($0) },
-                                 signature: WireBytes(sig)))
+                                 commit: WireBytes(genesis.bytes), signature: WireBytes(sig)))
     }
 
     @Test func createRoomChecksLimitsAndTheCreatorsSignature() {
         var m = authenticated()
-        guard case .createRoom(_, let ttl, let max) = m.receive(createFrame(.open), now: 0) else { Issue.record("refused"); return }
+        guard case .createRoom(_, let ttl, let max, _) = m.receive(createFrame(.open), now: 0) else { Issue.record("refused"); return }
         #expect(ttl == 86400 && max == 50)
         #expect(errorCode(m.receive(createFrame(.approval, signer: .generate()), now: 0)) == .badSignature)
+        // The room's group state must be founded by the creator itself.
+        #expect(errorCode(m.receive(createFrame(.approval, founder: .generate()), now: 0)) == .badCommit)
         guard case .reply(.error(let long)) = m.receive(createFrame(.approval, ttl: 31 * 86400), now: 0) else { Issue.record("accepted"); return }
         #expect(long.code == .ttlTooLong && long.limit == .ttlSeconds)
         guard case .reply(.error(let big)) = m.receive(createFrame(.approval, maxMembers: 51), now: 0) else { Issue.record("accepted"); return }
         #expect(big.code == .roomFull && big.limit == .membersPerRoom)
     }
 
-    @Test func rotationSignaturesMustAllBeTheSenders() {
+    @Test func commitsMustBeTheConnectionsOwn() throws {
         var m = authenticated()
         m.didJoin("r")
-        let member = [UInt8](repeating: 3, count: 32), enc = [UInt8](repeating: 4, count: 32), ct = [UInt8](repeating: 6, count: 48)
-        func frame(keySigner: Identity) -> ClientFrame {
-            let keySig = try! keySigner.signingKey.signature(for: SignedPayload.rotateKey(roomID: "r", member: member, enc: enc, ct: ct))
-            let sig = try! me.signingKey.signature(for: SignedPayload.rotate(roomID: "r", accessKey: nil))
-            return .rotate(.init(roomID: "r", sealedKeys: [.init(member: WireBytes(member), enc: WireBytes(enc), ct: WireBytes(ct),
-                                                                 signature: WireBytes(keySig))], signature: WireBytes(sig)))
-        }
-        guard case .rotate = m.receive(frame(keySigner: me), now: 0) else { Issue.record("refused"); return }
-        #expect(errorCode(m.receive(frame(keySigner: .generate()), now: 0)) == .badSignature)
+        let key = FernetKey.generate().rawRepresentation
+        let state = try GroupState(genesis: try GroupCommitBuilder.create(roomID: "r", policy: .approval, key: key, owner: me.signingKey,
+                                                                          ownerAgreementKey: me.agreementKey.publicKey.rawRepresentation),
+                                   pinnedOwner: nil)
+        let mine = try GroupCommitBuilder.rotate(state, newKey: FernetKey.generate().rawRepresentation, by: me.signingKey)
+        guard case .commit = m.receive(.commit(.init(roomID: "r", commit: WireBytes(mine.bytes))), now: 0) else { Issue.record("refused"); return }
+        let other = Identity.generate()
+        let theirs = try GroupCommitBuilder.leave(state, by: other.signingKey)
+        #expect(errorCode(m.receive(.commit(.init(roomID: "r", commit: WireBytes(theirs.bytes))), now: 0)) == .badCommit)
+        var tampered = mine
+        tampered.keyID = [UInt8](repeating: 9, count: 32)
+        #expect(errorCode(m.receive(.commit(.init(roomID: "r", commit: WireBytes(tampered.bytes))), now: 0)) == .badCommit)
+        #expect(errorCode(m.receive(.commit(.init(roomID: "r", commit: WireBytes([1, 2, 3]))), now: 0)) == .badCommit)
+        // An add belongs in approve, not in commit.
+        let add = try GroupCommitBuilder.add(state, joiner: other.signingKey.publicKey.rawRepresentation,
+                                             joinerAgreementKey: other.agreementKey.publicKey.rawRepresentation, key: key, by: me.signingKey)
+        #expect(errorCode(m.receive(.commit(.init(roomID: "r", commit: WireBytes(add.bytes))), now: 0)) == .badCommit)
     }
 
     @Test func theTokenBucketAllowsTheBurstThenTheRate() {

@@ -1,64 +1,53 @@
 import Foundation
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatGroup
 @testable import SecureChatRelay
 import SecureChatWire
 import Testing
 
 /// Removal, leaving, key rotation, expiry and shutdown, as members experience them.
 @Suite struct MembershipTests {
-    /// A rotation that seals `newKey` to each of `members`, with the new access key.
-    func rotation(by owner: TestPeer, room: TestRoom, newKey: FernetKey, to members: [TestPeer]) throws -> ClientFrame.Rotate {
-        let next = TestRoom(id: room.id, key: newKey, policy: room.policy)
-        let access = next.access.publicKey.rawRepresentation
-        let sealed = try members.map { m -> ClientFrame.SealedKey in
-            let s = try HPKE.seal(newKey.rawRepresentation, to: m.identity.agreementKey.publicKey,
-                                  info: SignedPayload.roomKeyInfo(roomID: room.id))
-            let sig = try owner.identity.signingKey.signature(for: SignedPayload.rotateKey(roomID: room.id, member: m.signingKey,
-                                                                                          enc: s.encapsulatedKey, ct: s.ciphertext))
-            return .init(member: m.key, enc: WireBytes(s.encapsulatedKey), ct: WireBytes(s.ciphertext), signature: WireBytes(sig))
-        }
-        let sig = try owner.identity.signingKey.signature(for: SignedPayload.rotate(roomID: room.id, accessKey: access))
-        return .init(roomID: room.id, accessKey: WireBytes(access), sealedKeys: sealed, signature: WireBytes(sig))
+    /// Joins an open room and enters its group state; waits until the commit is in.
+    func enter(_ peer: TestPeer, _ room: TestRoom) async throws {
+        try await peer.join(room)
+        peer.enterGroup(room)
+        _ = try await peer.nextCommit(in: room, kind: .join)
     }
 
-    func unseal(_ r: ServerFrame.Rotated, for peer: TestPeer) throws -> FernetKey {
-        guard let enc = r.enc, let ct = r.ct else { throw PeerError(description: "no key sealed to \(peer.name)") }
-        return try FernetKey(rawRepresentation: HPKE.open(ct.bytes, encapsulatedKey: enc.bytes, privateKey: peer.identity.agreementKey,
-                                                          info: SignedPayload.roomKeyInfo(roomID: r.roomID)))
-    }
-
-    @Test func theOwnerRemovesAMemberAndRotatesTheKey() async throws {
+    @Test func theOwnerRemovesAMemberAndTheKeyChangesWithIt() async throws {
         try await TestRelay.with { live in
             let room = TestRoom.make()
             let owner = try await live.connect("Owner"), bob = try await live.connect("Bob")
             let carolID = Identity.generate()
             let carol = try await live.connect("Carol", identity: carolID)
             try await owner.create(room, secrets: live.secrets)
-            for p in [owner, bob, carol] { try await p.join(room) }
+            try await owner.join(room)
+            try await enter(bob, room)
+            try await enter(carol, room)
 
             // Only the owner may remove.
-            bob.send(.remove(.init(roomID: room.id, member: carol.key)))
-            #expect(try await bob.error().code == .notOwner)
+            let byBob = try GroupCommitBuilder.remove(room.group, member: carol.signingKey, newKey: FernetKey.generate().rawRepresentation,
+                                                      by: bob.identity.signingKey)
+            bob.commit(byBob, in: room)
+            let refusal = try await bob.error()
+            #expect(refusal.code == .badCommit && refusal.message.contains("not_owner"))
 
-            owner.send(.remove(.init(roomID: room.id, member: carol.key)))
+            // The removal carries the new key, sealed to everyone who stays: one step.
+            let newKey = owner.removeMember(carol, from: room)
+            live.secrets.addKey("rotated room key", newKey.rawRepresentation)
             let removed = try await carol.until { if case .removed(let r) = $0 { r } else { nil } }
             #expect(removed.by == owner.key)
+            let (forBob, commit) = try await bob.nextCommit(in: room, kind: .remove)
+            #expect(commit.subject == carol.signingKey)
+            #expect(try bob.unseal(commit) == newKey)
+            #expect(try owner.unseal(try await owner.nextCommit(in: room, kind: .remove).commit) == newKey)
+            #expect(forBob.seq == 3)
             let event = try await bob.until { if case .event(let e) = $0, e.event == .remove { e } else { nil } }
             #expect(event.member == carol.key)
             // Carol hears nothing more and can say nothing.
             carol.say("still here?", in: room, clientID: "c1")
             #expect(try await carol.error().code == .notMember)
-
-            // The owner rotates: a new key sealed to each remaining member, a new access key.
-            let newKey = FernetKey.generate()
-            live.secrets.addKey("rotated room key", newKey.rawRepresentation)
-            owner.send(.rotate(try rotation(by: owner, room: room, newKey: newKey, to: [owner, bob])))
-            let forBob = try await bob.until { if case .rotated(let r) = $0 { r } else { nil } }
-            #expect(forBob.by == owner.key && forBob.seq == 1)
-            #expect(try unseal(forBob, for: bob) == newKey)
-            let forOwner = try await owner.until { if case .rotated(let r) = $0 { r } else { nil } }
-            #expect(try unseal(forOwner, for: owner) == newKey)
             await carol.expectSilence()
 
             // Carol still knows the old key, which no longer opens the room; and the relay
@@ -77,36 +66,43 @@ import Testing
         }
     }
 
-    @Test func aRotationReachesOfflineMembersInHistoryOrder() async throws {
+    @Test func theChainReachesOfflineMembersFirstOnEveryJoin() async throws {
         try await TestRelay.with { live in
             let room = TestRoom.make()
             let owner = try await live.connect("Owner")
-            let bobID = Identity.generate()
+            let bobID = Identity.generate(), carolID = Identity.generate()
             var bob = try await live.connect("Bob", identity: bobID)
+            let carol = try await live.connect("Carol", identity: carolID)
             try await owner.create(room)
             try await owner.join(room)
-            try await bob.join(room)
+            try await enter(bob, room)
+            try await enter(carol, room)
             bob.close()
             owner.say("one", in: room, clientID: "1")
             _ = try await owner.ack("1")
-            let newKey = FernetKey.generate()
-            owner.send(.rotate(try rotation(by: owner, room: room, newKey: newKey, to: [owner, bob])))
-            _ = try await owner.until { if case .rotated(let r) = $0 { r } else { nil } }
+            let newKey = owner.removeMember(carol, from: room)
+            _ = try await owner.nextCommit(in: room, kind: .remove)
             let current = TestRoom(id: room.id, key: newKey, policy: .open)
             owner.say("three", in: current, clientID: "3")
             _ = try await owner.ack("3")
 
+            // Bob resumes after his own join (seq 1) and Carol's (seq 2): the whole chain comes
+            // first, then only the messages he missed.
             bob = try await live.connect("Bob", identity: bobID)
-            let (_, frames) = try await bob.join(room, withProof: false)
+            let (_, frames) = try await bob.join(room, after: 2, withProof: false)
             var keys = [room.key]
-            var texts = [String]()
+            var epochs = [UInt64](), texts = [String]()
             for f in frames {
                 switch f {
-                case .rotated(let r): keys.insert(try unseal(r, for: bob), at: 0)
+                case .commit(let c):
+                    let commit = try GroupCommit(parsing: c.commit.bytes)
+                    epochs.append(commit.epoch)
+                    if commit.kind == .remove { keys.insert(try bob.unseal(commit), at: 0) }
                 case .message(let m): texts.append(String(decoding: try Fernet(keys: keys).decrypt(m.ciphertext, now: 0), as: UTF8.self))
                 default: break
                 }
             }
+            #expect(epochs == [0, 1, 2, 3])
             #expect(texts == ["one", "three"])
         }
     }
@@ -122,12 +118,17 @@ import Testing
             owner.send(.approve(owner.approval(of: notice, room: room)))
             _ = try await joiner.until { if case .approved(let a) = $0 { a } else { nil } }
             try await joiner.join(room)
-            joiner.send(.leave(.init(roomID: room.id)))
+            joiner.leaveRoom(room)
             _ = try await joiner.until { if case .left(let l) = $0 { l } else { nil } }
             let e = try await owner.until { if case .event(let e) = $0, e.event == .leave { e } else { nil } }
             #expect(e.member == joiner.key)
             joiner.send(.join(.init(roomID: room.id)))
             #expect(try await joiner.error().code == .notMember)
+            // The owner cannot leave: the room would have no one to remove members.
+            let ownerLeaves = try GroupCommitBuilder.leave(room.group, by: owner.identity.signingKey)
+            owner.commit(ownerLeaves, in: room)
+            let refusal = try await owner.error()
+            #expect(refusal.code == .badCommit && refusal.message.contains("owner_cannot_leave"))
         }
     }
 

@@ -24,7 +24,7 @@ import Testing
         try await TestRelay.with { live in
             let owner = try await live.connect("Owner"), bob = try await live.connect("Bob")
             let room = try await approvalRoom(live, owner: owner, member: bob)
-            owner.send(.remove(.init(roomID: room.id, member: bob.key)))
+            _ = owner.removeMember(bob, from: room)
             _ = try await bob.until { if case .removed(let r) = $0 { r } else { nil } }
 
             // A new connection of the removed identity: join and knock are both answered `removed`.
@@ -32,7 +32,7 @@ import Testing
             again.send(.join(.init(roomID: room.id)))
             let joinError = try await again.error()
             #expect(joinError.code == .removed && joinError.roomID == room.id)
-            again.send(.knock(.init(roomID: room.id)))
+            again.send(.knock(again.knockFrame(room: room.id)))
             let knockError = try await again.error()
             #expect(knockError.code == .removed && knockError.roomID == room.id)
             // Members are not asked to approve it again.
@@ -47,20 +47,23 @@ import Testing
     /// the room. Many rounds of a join and a removal sent together; every outcome must leave the
     /// removed member outside.
     @Test func aJoinRacingARemovalNeverLeavesTheMemberIn() async throws {
-        try await TestRelay.with { live in
+        try await TestRelay.with({ $0.limits.knocksPerMinute = 100 }) { live in
             let room = TestRoom.make(.approval)
             let owner = try await live.connect("Owner")
             try await owner.create(room, secrets: live.secrets)
             try await owner.join(room)
             for round in 0..<24 {
+                // Admitted by approval (an add commit), not yet joined.
                 let member = try await live.connect("Member\(round)")
-                let record = MemberRecord(signingKey: member.signingKey, agreementKey: member.agreementKey, name: member.name, role: .member)
-                _ = try await live.relay.store.addMember(room.id, record, now: Int64(Relay.now))
+                let knocked = try await member.knock(room: room.id)
+                let notice = try await owner.until { if case .knock(let k) = $0, k.knockID == knocked.knockID { k } else { nil } }
+                owner.send(.approve(owner.approval(of: notice, room: room)))
+                _ = try await member.until { if case .approved(let a) = $0 { a } else { nil } }
                 if round % 2 == 0 {
                     member.send(.join(.init(roomID: room.id)))
-                    owner.send(.remove(.init(roomID: room.id, member: member.key)))
+                    _ = owner.removeMember(member, from: room)
                 } else {
-                    owner.send(.remove(.init(roomID: room.id, member: member.key)))
+                    _ = owner.removeMember(member, from: room)
                     member.send(.join(.init(roomID: room.id)))
                 }
                 _ = try await owner.until { if case .event(let e) = $0, e.event == .remove, e.member == member.key { e } else { nil } }

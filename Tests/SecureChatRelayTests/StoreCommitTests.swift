@@ -1,5 +1,7 @@
 import Foundation
 import GRDB
+import SecureChatCore
+import SecureChatGroup
 @testable import SecureChatRelay
 import SecureChatWire
 import Testing
@@ -18,7 +20,11 @@ struct StoreCommitTests {
         for (id, expires) in [("r", Int64(1000)), ("old", Int64(10))] {
             let room = RoomRecord(id: id, policy: .open, name: nil, owner: sender, accessKey: nil, createdAt: 0, expiresAt: expires,
                                   maxMembers: 8, lastSeq: 0)
-            _ = try await store.createRoom(room, owner: owner, address: "127.0.0.1", roomsPerAddress: 10, now: 0)
+            let founder = Identity.generate()
+            let genesis = try GroupCommitBuilder.create(roomID: id, policy: .approval, key: FernetKey.generate().rawRepresentation,
+                                                        owner: founder.signingKey,
+                                                        ownerAgreementKey: founder.agreementKey.publicKey.rawRepresentation)
+            _ = try await store.createRoom(room, owner: owner, genesis: genesis, address: "127.0.0.1", roomsPerAddress: 10, now: 0)
         }
         return (store, dir)
     }
@@ -56,12 +62,12 @@ struct StoreCommitTests {
         #expect(throws: Stop.self) {
             try store.pool.writeWithoutTransaction { db in
                 try RelayStore.immediateTransaction(db) {
-                    _ = try RelayStore.commitRows([Self.send("r", "a")], db)
+                    _ = try store.commitRows([Self.send("r", "a")], db)
                     throw Stop()
                 }
             }
         }
-        #expect(try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM history") } == 0)
+        #expect(try await store.pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM history WHERE kind = 'message'") } == 0)
         #expect(try await store.pool.writeWithoutTransaction { db in db.isInsideTransaction } == false)
         #expect(try store.commit([Self.send("r", "a")]) == [.committed(seq: 1)], "the same client id commits after the rollback")
     }

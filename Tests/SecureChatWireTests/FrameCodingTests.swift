@@ -12,16 +12,14 @@ import SecureChatWire
     @Test func everyClientFrameRoundTrips() throws {
         let frames: [ClientFrame] = [
             .auth(.init(signingKey: key, agreementKey: key, name: "Ada", signature: sig)),
-            .createRoom(.init(roomID: "r1", policy: .open, name: "demo", ttlSeconds: 60, maxMembers: 5, accessKey: key, signature: sig)),
-            .createRoom(.init(roomID: "r2", policy: .approval, signature: sig)),
+            .createRoom(.init(roomID: "r1", policy: .open, name: "demo", ttlSeconds: 60, maxMembers: 5, accessKey: key, commit: sig, signature: sig)),
+            .createRoom(.init(roomID: "r2", policy: .approval, commit: sig, signature: sig)),
             .join(.init(roomID: "r1", afterSeq: 7, proof: sig)),
             .send(.init(roomID: "r1", clientID: "c-1", ciphertext: "gAAAA")),
-            .knock(.init(code: "123456", name: "Bob", note: "hi")),
-            .approve(.init(roomID: "r2", knockID: "k", enc: key, ct: sig, signature: sig)),
+            .knock(.init(code: "123456", name: "Bob", note: "hi", binding: sig)),
+            .approve(.init(roomID: "r2", knockID: "k", commit: sig)),
             .deny(.init(roomID: "r2", knockID: "k", reason: "no")),
-            .remove(.init(roomID: "r1", member: key)),
-            .rotate(.init(roomID: "r1", accessKey: key, sealedKeys: [.init(member: key, enc: key, ct: sig, signature: sig)], signature: sig)),
-            .leave(.init(roomID: "r1")),
+            .commit(.init(roomID: "r1", commit: sig)),
             .ping(.init()),
         ]
         for f in frames {
@@ -57,15 +55,16 @@ import SecureChatWire
             .synced(.init(roomID: "r", seq: 4)),
             .message(.init(roomID: "r", seq: 5, sender: key, clientID: "c", ciphertext: "gAAAA", time: 1)),
             .ack(.init(roomID: "r", clientID: "c", seq: 5)),
-            .knock(.init(roomID: "r", knockID: "k", member: key, agreementKey: key, name: "Bob", note: nil, time: 2)),
+            .knock(.init(roomID: "r", knockID: "k", member: key, agreementKey: key, binding: sig, name: "Bob", note: nil, time: 2)),
             .knocked(.init(roomID: "r", knockID: "k", expiresAt: 3)),
-            .approved(.init(roomID: "r", enc: key, ct: sig, approver: key, signature: sig)),
+            .approved(.init(roomID: "r", commit: sig)),
             .denied(.init(roomID: "r", reason: "no")),
             .code(.init(roomID: "r", code: "012345", expiresAt: 4)),
             .removed(.init(roomID: "r", by: key)),
             .left(.init(roomID: "r")),
-            .rotated(.init(roomID: "r", seq: 6, by: key, accessKey: nil, enc: key, ct: sig, signature: sig, time: 5)),
+            .commit(.init(roomID: "r", seq: 6, commit: sig, time: 5)),
             .event(.init(roomID: "r", event: .knockExpired, member: key, time: 6)),
+            .event(.init(roomID: "r", event: .join, member: key, agreementKey: key, name: "Ada", time: 6)),
             .presence(.init(roomID: "r", member: key, online: false)),
             .error(.init(.roomFull, "full", limit: .membersPerRoom, roomID: "r")),
             .pong(.init()),
@@ -84,7 +83,9 @@ import SecureChatWire
         (#"{"type":7}"#, .malformed("field 'type' has the wrong type")),
         (#"{"type":"send","room_id":"r","client_id":"c"}"#, .malformed("missing field 'ciphertext'")),
         (#"{"type":"join","room_id":"r","after_seq":"x"}"#, .malformed("field 'after_seq' has the wrong type")),
-        (#"{"type":"remove","room_id":"r","member":"***"}"#, .malformed("field 'member' is invalid")),
+        (#"{"type":"commit","room_id":"r","commit":"***"}"#, .malformed("field 'commit' is invalid")),
+        (#"{"type":"approve","room_id":"r","knock_id":"k"}"#, .malformed("missing field 'commit'")),
+        (#"{"type":"rotate","room_id":"r"}"#, .unknownType("rotate")),
         (#"{"type":"create_room","room_id":"r","policy":"secret","signature":"AA"}"#, .malformed("field 'policy' is invalid")),
         (#"{"type":"send","room_id":null,"client_id":"c","ciphertext":"x"}"#, .malformed("field 'room_id' is null")),
     ])
@@ -93,7 +94,7 @@ import SecureChatWire
     }
 
     @Test func unknownFieldsAreIgnored() throws {
-        let f = try FrameCoding.decodeClientFrame(Array(#"{"type":"leave","room_id":"r","sender":"someone else"}"#.utf8))
-        #expect(f == .leave(.init(roomID: "r")))
+        let f = try FrameCoding.decodeClientFrame(Array(#"{"type":"commit","room_id":"r","commit":"AQID","sender":"someone else"}"#.utf8))
+        #expect(f == .commit(.init(roomID: "r", commit: WireBytes([1, 2, 3]))))
     }
 }

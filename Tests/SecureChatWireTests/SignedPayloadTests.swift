@@ -12,12 +12,11 @@ import SecureChatCrypto
         #expect(SignedPayload.auth(challenge: ch, relayID: "R1", origin: "wss://relay.example:443")
             == Array("securechat/v2/relay-auth".utf8) + [0] + ch + Array("R1".utf8) + [0] + Array("wss://relay.example:443".utf8))
         #expect(SignedPayload.join(challenge: ch, signingKey: key) == Array("securechat/v1/room-join".utf8) + [0] + ch + key)
-        #expect(SignedPayload.approve(roomID: "r1", joiner: key, enc: [1], ct: [2, 3])
-            == Array("securechat/v1/approve".utf8) + [0] + Array("r1".utf8) + [0] + key + [1, 2, 3])
+        let agreement: [UInt8] = Array("securechat/v2/agreement-key".utf8) + [0] + key
+        #expect(SignedPayload.agreementKey(key) == agreement)
         #expect(SignedPayload.createRoom(roomID: "r", policy: .open, ttlSeconds: 0x0102, maxMembers: 50, accessKey: key)
             == Array("securechat/v1/create-room".utf8) + [0, 0x72, 0] + Array("open".utf8) + [0]
             + [0, 0, 0, 0, 0, 0, 1, 2] + [0, 0, 0, 50] + key)
-        #expect(SignedPayload.rotate(roomID: "r", accessKey: nil) == Array("securechat/v1/rotate".utf8) + [0, 0x72, 0])
         #expect(SignedPayload.logExport(roomID: "r", after: 12, time: 1700000000, nonce: "bm9uY2U")
             == Array("securechat/v2/log-export".utf8) + [0, 0x72, 0] + Array("12".utf8) + [0] + Array("1700000000".utf8) + [0]
             + Array("bm9uY2U".utf8))
@@ -26,7 +25,7 @@ import SecureChatCrypto
 
     @Test func everyLabelIsDistinct() {
         let labels = [RelayProtocol.Label.relayAuth, RelayProtocol.Label.roomJoin, RelayProtocol.Label.createRoom,
-                      RelayProtocol.Label.approve, RelayProtocol.Label.rotate, RelayProtocol.Label.rotateKey,
+                      RelayProtocol.Label.agreementKey,
                       RelayProtocol.Label.logExport, RelayProtocol.Label.roomKey, RelayProtocol.Label.roomAccessKey]
         #expect(Set(labels).count == labels.count)
     }

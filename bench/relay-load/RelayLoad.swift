@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatGroup
 import SecureChatWire
 import Synchronization
 
@@ -77,8 +78,10 @@ struct Fanout: AsyncParsableCommand {
         try await sender.authenticate(name: "sender")
         let payload = SignedPayload.createRoom(roomID: roomID, policy: .open, ttlSeconds: 3600, maxMembers: UInt32(receivers + 1),
                                                accessKey: access.publicKey.rawRepresentation)
+        let genesis = try GroupCommitBuilder.create(roomID: roomID, policy: .open, key: roomKey.rawRepresentation, owner: sender.signing,
+                                                    ownerAgreementKey: sender.agreement.publicKey.rawRepresentation)
         sender.send(.createRoom(.init(roomID: roomID, policy: .open, ttlSeconds: 3600, maxMembers: UInt32(receivers + 1),
-                                      accessKey: WireBytes(access.publicKey.rawRepresentation),
+                                      accessKey: WireBytes(access.publicKey.rawRepresentation), commit: WireBytes(genesis.bytes),
                                       signature: WireBytes(try sender.signing.signature(for: payload)))))
         _ = try await sender.wait("create_room") { if case .roomCreated(let c) = $0 { c } else { nil } }
         var all = [sender]

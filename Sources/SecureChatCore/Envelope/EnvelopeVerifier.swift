@@ -74,6 +74,11 @@ public enum EnvelopeVerdict: Sendable, Equatable {
     /// A counter lower than one already accepted from this sender: delivered out of order
     /// (or replayed from an earlier session).
     case outOfOrder(Envelope, highest: UInt64)
+    /// Under a room key the group state had already replaced when the relay stamped the message
+    /// (past the grace for messages in flight): sent by someone holding an old key.
+    case retiredKey
+    /// Signed by someone the group state did not have as a member at that point.
+    case notMember(Envelope)
 
     public enum ForgeryReason: Sendable, Equatable {
         /// The signature is not by the key the envelope names as sender.
@@ -84,13 +89,13 @@ public enum EnvelopeVerdict: Sendable, Equatable {
 
     public var envelope: Envelope? {
         switch self {
-        case .valid(let e), .forged(_, let e), .wrongRoom(let e), .replayed(let e), .outOfOrder(let e, _): e
-        case .undecryptable, .malformed: nil
+        case .valid(let e), .forged(_, let e), .wrongRoom(let e), .replayed(let e), .outOfOrder(let e, _), .notMember(let e): e
+        case .undecryptable, .malformed, .retiredKey: nil
         }
     }
 
     /// A short label for programs (`--json` events): `valid`, `undecryptable`, `malformed`,
-    /// `forged`, `wrong_room`, `replayed`, `out_of_order`.
+    /// `forged`, `wrong_room`, `replayed`, `out_of_order`, `retired_key`, `not_member`.
     public var label: String {
         switch self {
         case .valid: "valid"
@@ -100,6 +105,8 @@ public enum EnvelopeVerdict: Sendable, Equatable {
         case .wrongRoom: "wrong_room"
         case .replayed: "replayed"
         case .outOfOrder: "out_of_order"
+        case .retiredKey: "retired_key"
+        case .notMember: "not_member"
         }
     }
 
@@ -114,6 +121,8 @@ public enum EnvelopeVerdict: Sendable, Equatable {
         case .wrongRoom(let e): "a message replayed from another room (\(e.roomID))"
         case .replayed(let e): "a replayed message (counter \(e.counter) was already used by its sender)"
         case .outOfOrder(let e, let highest): "a message out of order (counter \(e.counter) after \(highest))"
+        case .retiredKey: "a message under a room key that was replaced (sent by someone who holds an old key, such as a removed member)"
+        case .notMember: "a message signed by someone who is not a member of the room"
         }
     }
 }

@@ -23,7 +23,7 @@ public enum InviteError: Error, Equatable, Sendable {
     case invalidRoomID(String)
     /// A server address with something after the authority (a path, query or fragment).
     case serverHasPath(String)
-    /// The fragment has no `v` parameter (nil) or one other than 1.
+    /// The fragment has no `v` parameter (nil) or one other than 1 or 2.
     case unknownVersion(String?)
     /// A fragment part without `=` or with an empty name.
     case malformedParameter(String)
@@ -35,6 +35,8 @@ public enum InviteError: Error, Equatable, Sendable {
     case invalidKeyLength(Int)
     /// A key of the right length that is not canonical base64url.
     case invalidKey
+    /// An owner pin (`o`) that is not a valid Ed25519 public key as 43 characters of base64url.
+    case invalidOwner
 
     public var reason: String {
         switch self {
@@ -51,12 +53,13 @@ public enum InviteError: Error, Equatable, Sendable {
         case .invalidRoomID(let id): "invalid room id (\(id.count) characters); expected 22 characters of base64url (A-Z a-z 0-9 - _)"
         case .serverHasPath: "unexpected path after the host; a server address is http(s)://HOST[:PORT]"
         case .unknownVersion(nil): "unknown invite version: the fragment has no v= parameter"
-        case .unknownVersion(let v?): "unknown invite version \"\(v.prefix(8))\"; this securechat reads version 1"
+        case .unknownVersion(let v?): "unknown invite version \"\(v.prefix(8))\"; this securechat reads versions 1 and 2"
         case .malformedParameter: "malformed fragment parameter; expected NAME=VALUE"
         case .duplicateParameter(let n): "the fragment parameter \"\(n.prefix(16))\" appears more than once"
         case .unknownParameter(let n): "unknown fragment parameter \"\(n.prefix(16))\""
         case .invalidKeyLength(let n): "the room key must be 43 characters of base64url, got \(n)"
         case .invalidKey: "the room key is not valid base64url"
+        case .invalidOwner: "the owner key (o=) is not an Ed25519 public key as 43 characters of base64url"
         }
     }
 

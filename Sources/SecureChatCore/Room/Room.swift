@@ -27,9 +27,12 @@ public struct Room: Sendable, Equatable {
     public var memberLimit: Int
     public var server: ServerAddress
     public var keys: [FernetKey]
+    /// The owner's Ed25519 signing key once the room is registered on a relay: the key its
+    /// invite pins as the only one allowed to found the room's group state.
+    public var owner: [UInt8]?
 
     public init(id: RoomID, name: String, policy: Policy, created: UInt64, expires: UInt64,
-                memberLimit: Int, server: ServerAddress, keys: [FernetKey]) {
+                memberLimit: Int, server: ServerAddress, keys: [FernetKey], owner: [UInt8]? = nil) {
         self.id = id
         self.name = name
         self.policy = policy
@@ -38,6 +41,7 @@ public struct Room: Sendable, Equatable {
         self.memberLimit = memberLimit
         self.server = server
         self.keys = keys
+        self.owner = owner
     }
 
     /// A new room with a random id and a fresh key. Callers check the inputs first
@@ -51,7 +55,7 @@ public struct Room: Sendable, Equatable {
 
     /// The room's invite: with the newest key for an open room, without any for an approval room.
     public var invite: InviteLink {
-        InviteLink(server: server, roomID: id, key: policy == .open ? keys.first : nil)
+        InviteLink(server: server, roomID: id, key: policy == .open ? keys.first : nil, owner: owner)
     }
 
     public func isExpired(now: UInt64) -> Bool { now >= expires }

@@ -17,9 +17,10 @@ public enum RoomFile {
         var maxMembers: Int?
         var server: String?
         var keys: [String]?
+        var owner: String?
 
         enum CodingKeys: String, CodingKey {
-            case format, id, name, policy, created, expires, maxMembers = "max_members", server, keys
+            case format, id, name, policy, created, expires, maxMembers = "max_members", server, keys, owner
         }
     }
 
@@ -27,7 +28,8 @@ public enum RoomFile {
         let stored = Stored(
             format: format, id: room.id.text, name: room.name, policy: room.policy.rawValue,
             created: Timestamp.format(room.created), expires: Timestamp.format(room.expires),
-            maxMembers: room.memberLimit, server: room.server.description, keys: room.keys.map(\.encoded))
+            maxMembers: room.memberLimit, server: room.server.description, keys: room.keys.map(\.encoded),
+            owner: room.owner.map { Base64.encode($0, alphabet: .url, padded: false) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         // Encoding plain strings and integers cannot fail.
@@ -91,7 +93,14 @@ public enum RoomFile {
             }
         }
         if policy == .open, keys.isEmpty { throw .noKeyForOpenRoom }
+        var owner: [UInt8]?
+        if let text = s.owner {
+            guard let key = InviteLink.ownerKey(Substring(text)) else {
+                throw .invalidField("owner", "expected an Ed25519 public key as 43 characters of base64url")
+            }
+            owner = key
+        }
         return Room(id: id, name: name, policy: policy, created: created, expires: expires,
-                    memberLimit: limit, server: server, keys: keys)
+                    memberLimit: limit, server: server, keys: keys, owner: owner)
     }
 }

@@ -1,4 +1,5 @@
 import SecureChatCrypto
+import SecureChatGroup
 import SecureChatWire
 
 /// Who a connection speaks for, once it has signed the challenge.
@@ -27,15 +28,16 @@ public struct ConnectionStateMachine: Sendable {
         case authenticated(Peer)
         /// The relay's part of each request, already checked for shape, membership and the
         /// signatures that depend only on the frame and this connection.
-        case createRoom(ClientFrame.CreateRoom, ttlSeconds: UInt64, maxMembers: UInt32)
+        case createRoom(ClientFrame.CreateRoom, ttlSeconds: UInt64, maxMembers: UInt32, genesis: GroupState)
         case join(ClientFrame.Join)
         case send(ClientFrame.Send)
         case knock(ClientFrame.Knock)
-        case approve(ClientFrame.Approve)
+        /// The `add` commit for a knock, parsed and signed by this connection.
+        case approve(ClientFrame.Approve, GroupCommit)
         case deny(ClientFrame.Deny)
-        case remove(ClientFrame.Remove)
-        case rotate(ClientFrame.Rotate)
-        case leave(ClientFrame.Leave)
+        /// A `join`, `leave`, `remove` or `rotate` commit, parsed and signed by this connection; the
+        /// commit loop checks it against the room's chain.
+        case commit(ClientFrame.Commit, GroupCommit)
     }
 
     /// The limits the state machine applies by itself.
@@ -188,6 +190,9 @@ public struct ConnectionStateMachine: Sendable {
                 return .reply(.error(.init(.malformedFrame, "note must be at most 280 characters without control characters")))
             }
             if let room = f.roomID, joined.contains(room) { return refuse(.alreadyMember, "already a member of this room", room: room) }
+            guard let peer, verify(f.binding, SignedPayload.agreementKey(peer.agreementKey)) else {
+                return refuse(.badSignature, "binding must be this identity's signature over its agreement key", room: f.roomID)
+            }
             return .knock(f)
         case .send(let f):
             guard joined.contains(f.roomID) else { return notMember(f.roomID, clientID: f.clientID) }
@@ -200,26 +205,22 @@ public struct ConnectionStateMachine: Sendable {
             return .send(f)
         case .approve(let f):
             guard joined.contains(f.roomID) else { return notMember(f.roomID) }
-            guard f.enc.count == 32, !f.ct.bytes.isEmpty, f.ct.count <= 1024, f.signature.count == 64 else {
-                return refuse(.malformedFrame, "enc is 32 bytes, ct 1 to 1024, signature 64", room: f.roomID)
+            switch ownCommit(f.commit, room: f.roomID, kinds: [.add]) {
+            case .accepted(let c): return .approve(f, c)
+            case .refused(let refusal): return refusal
             }
-            return .approve(f)
         case .deny(let f):
             guard joined.contains(f.roomID) else { return notMember(f.roomID) }
             if let reason = f.reason, !Validation.isNote(reason) {
                 return refuse(.malformedFrame, "reason must be at most 280 characters without control characters", room: f.roomID)
             }
             return .deny(f)
-        case .remove(let f):
+        case .commit(let f):
             guard joined.contains(f.roomID) else { return notMember(f.roomID) }
-            guard f.member.count == 32 else { return refuse(.malformedFrame, "member is a 32-byte signing key", room: f.roomID) }
-            return .remove(f)
-        case .rotate(let f):
-            guard joined.contains(f.roomID) else { return notMember(f.roomID) }
-            return rotate(f)
-        case .leave(let f):
-            guard joined.contains(f.roomID) else { return notMember(f.roomID) }
-            return .leave(f)
+            switch ownCommit(f.commit, room: f.roomID, kinds: [.join, .leave, .remove, .rotate]) {
+            case .accepted(let c): return .commit(f, c)
+            case .refused(let refusal): return refusal
+            }
         }
     }
 
@@ -248,29 +249,36 @@ public struct ConnectionStateMachine: Sendable {
         guard verify(f.signature, payload) else {
             return refuse(.badSignature, "the create_room signature does not verify", room: f.roomID)
         }
-        return .createRoom(f, ttlSeconds: ttl, maxMembers: maxMembers)
+        let genesis: GroupState
+        do {
+            let c = try GroupCommit(parsing: f.commit.bytes)
+            genesis = try GroupState(genesis: c, pinnedOwner: peer?.signingKey)
+            guard c.roomID == f.roomID, c.policy == f.policy, c.subjectAgreementKey == peer?.agreementKey,
+                  c.accessKey == (f.accessKey?.bytes ?? GroupCommit.zero) else {
+                return refuse(.badCommit, "the create commit does not match the room, policy, agreement key or access key", room: f.roomID)
+            }
+        } catch {
+            return refuse(.badCommit, "not a valid create commit: \(error)", room: f.roomID)
+        }
+        return .createRoom(f, ttlSeconds: ttl, maxMembers: maxMembers, genesis: genesis)
     }
 
-    private func rotate(_ f: ClientFrame.Rotate) -> Action {
-        if let key = f.accessKey, key.count != 32 { return refuse(.malformedFrame, "access_key is 32 bytes", room: f.roomID) }
-        guard f.sealedKeys.count <= settings.membersPerRoom else {
-            return refuse(.malformedFrame, "more sealed keys than a room has members", room: f.roomID)
+    /// A commit this connection signed, for this room, of one of `kinds`. The chain rules are
+    /// the commit loop's: they depend on the room's state.
+    private enum CommitCheck { case accepted(GroupCommit), refused(Action) }
+
+    private func ownCommit(_ bytes: WireBytes, room: String, kinds: Set<GroupCommit.Kind>) -> CommitCheck {
+        let c: GroupCommit
+        do { c = try GroupCommit(parsing: bytes.bytes) } catch {
+            return .refused(refuse(.badCommit, "not a group commit: \(error)", room: room))
         }
-        guard verify(f.signature, SignedPayload.rotate(roomID: f.roomID, accessKey: f.accessKey?.bytes)) else {
-            return refuse(.badSignature, "the rotate signature does not verify", room: f.roomID)
+        guard c.roomID == room else { return .refused(refuse(.badCommit, "the commit is for another room", room: room)) }
+        guard kinds.contains(c.kind) else { return .refused(refuse(.badCommit, "a \(c.kind) commit does not belong in this frame", room: room)) }
+        guard c.author == peer?.signingKey else {
+            return .refused(refuse(.badCommit, "the commit's author is not this connection's identity", room: room))
         }
-        var seen = Set<[UInt8]>()
-        for k in f.sealedKeys {
-            guard k.member.count == 32, k.enc.count == 32, !k.ct.bytes.isEmpty, k.ct.count <= 1024, seen.insert(k.member.bytes).inserted else {
-                return refuse(.malformedFrame, "each sealed key names a distinct member (32 bytes), enc 32 bytes, ct 1 to 1024",
-                              room: f.roomID)
-            }
-            let payload = SignedPayload.rotateKey(roomID: f.roomID, member: k.member.bytes, enc: k.enc.bytes, ct: k.ct.bytes)
-            guard verify(k.signature, payload) else {
-                return refuse(.badSignature, "a sealed key's signature does not verify", room: f.roomID)
-            }
-        }
-        return .rotate(f)
+        guard c.isSignatureValid else { return .refused(refuse(.badCommit, "the commit's signature does not verify", room: room)) }
+        return .accepted(c)
     }
 
     private func verify(_ signature: WireBytes, _ payload: [UInt8]) -> Bool {

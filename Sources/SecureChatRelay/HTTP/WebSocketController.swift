@@ -98,23 +98,22 @@ struct Control: ConnectionControl {
         }
     }
 
-    /// History (after, through] from the database in pages, then `synced`.
+    /// The room's whole chain of commits up to `through`, then its messages (after, through]
+    /// from the database in pages, then `synced`.
     private func replay(_ conn: RelayConnection, room: String, after: Int64, through: Int64) async throws {
-        guard let member = conn.peer?.signingKey else { return }
-        var cursor = after
+        guard conn.peer != nil else { return }
         var sent = 0
+        for c in try await relay.store.commits(room, through: through) {
+            conn.write(RelayConnection.encode(.commit(.init(roomID: room, seq: c.seq, commit: WireBytes(c.body), time: c.time))))
+            sent += 1
+        }
+        var cursor = after
         while cursor < through {
-            let page = try await relay.store.history(room, after: cursor, through: through, member: member, limit: 256)
+            let page = try await relay.store.history(room, after: cursor, through: through, limit: 256)
             guard let last = page.last else { break }
-            for entry in page {
-                let frame: ServerFrame = switch entry {
-                case .message(let seq, let sender, let clientID, let ciphertext, let time):
-                    .message(.init(roomID: room, seq: seq, sender: WireBytes(sender), clientID: clientID, ciphertext: ciphertext, time: time))
-                case .rotation(let seq, let by, let accessKey, let sealed, let time):
-                    .rotated(.init(roomID: room, seq: seq, by: WireBytes(by), accessKey: accessKey.map { WireBytes($0) }, enc: sealed?.enc,
-                                   ct: sealed?.ct, signature: sealed?.signature, time: time))
-                }
-                conn.write(RelayConnection.encode(frame))
+            for m in page {
+                conn.write(RelayConnection.encode(.message(.init(roomID: room, seq: m.seq, sender: WireBytes(m.sender), clientID: m.clientID,
+                                                                 ciphertext: m.ciphertext, time: m.time))))
             }
             sent += page.count
             cursor = last.seq

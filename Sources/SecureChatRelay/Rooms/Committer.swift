@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import SecureChatGroup
 import SecureChatWire
 import Synchronization
 
@@ -103,16 +104,39 @@ extension Relay {
             let frame = RelayConnection.encode(.message(.init(roomID: room, seq: seq, sender: WireBytes(sender), clientID: clientID,
                                                               ciphertext: ciphertext, time: time)))
             hub.deliver(room: room, seq: seq) { $0.connection.id == conn.id ? nil : frame }
-        case (.rotate(let room, let by, let f, let time), .committed(let seq)):
-            logger.info("key rotated", metadata: ["conn": "\(conn.id)", "room": "\(room)", "seq": "\(seq)", "keys": "\(f.sealedKeys.count)"])
-            let sealed = Dictionary(f.sealedKeys.map { ($0.member.bytes, $0) }, uniquingKeysWith: { a, _ in a })
-            hub.deliver(room: room, seq: seq) { r in
-                let k = sealed[r.member]
-                return RelayConnection.encode(.rotated(.init(roomID: room, seq: seq, by: WireBytes(by), accessKey: f.accessKey,
-                                                             enc: k?.enc, ct: k?.ct, signature: k?.signature, time: time)))
-            }
-        case (.rotate, .duplicate):
+        case (.group(let room, let commit, let effect, let time), .committed(let seq)):
+            logger.info("group commit", metadata: ["conn": "\(conn.id)", "room": "\(room)", "seq": "\(seq)", "epoch": "\(commit.epoch)",
+                                                  "kind": "\(commit.kind)"])
+            let frame = ServerFrame.commit(.init(roomID: room, seq: seq, commit: WireBytes(commit.bytes), time: time))
+            let encoded = RelayConnection.encode(frame)
+            // An approved joiner hears first, so that it is in the room by the time members answer.
+            if case .admit = effect { carryOut(effect, of: commit, room: room, time: time) }
+            hub.deliver(room: room, seq: seq) { _ in encoded }
+            if case .admit = effect {} else { carryOut(effect, of: commit, room: room, time: time) }
+        case (.group, .duplicate):
             break
+        }
+    }
+
+    /// What a stored commit does besides reaching the members: answer a knock, or end a membership.
+    func carryOut(_ effect: CommitEffect, of commit: GroupCommit, room: String, time: Int64) {
+        let by = WireBytes(commit.author)
+        switch effect {
+        case .none:
+            break
+        case .admit(let member, let knockID):
+            guard let k = knocks.take(knockID, room: room) else { return }
+            k.connection.machine.withLock { $0.knockEnded(k.id) }
+            k.connection.send(.approved(.init(roomID: room, commit: WireBytes(commit.bytes))))
+            logger.info("knock approved", metadata: ["room": "\(room)", "knock": "\(k.id)"])
+            hub.broadcast(.event(.init(roomID: room, event: .approve, member: WireBytes(member.signingKey),
+                                       agreementKey: WireBytes(member.agreementKey), name: member.name, by: by, time: time)), to: room)
+        case .expel(let member):
+            let removal = commit.kind == .remove
+            detach(member: member, from: room, farewell: removal ? .removed(.init(roomID: room, by: by)) : .left(.init(roomID: room)))
+            logger.info(removal ? "member removed" : "member left", metadata: ["room": "\(room)", "member": "\(Self.keyID(member))"])
+            hub.broadcast(.event(.init(roomID: room, event: removal ? .remove : .leave, member: WireBytes(member),
+                                       by: removal ? by : nil, time: time)), to: room)
         }
     }
 }

@@ -8,6 +8,8 @@ struct Knock: Sendable {
     let room: String
     let connection: RelayConnection
     let peer: Peer
+    /// The knocker's signature over its agreement key, checked when it knocked.
+    let binding: [UInt8]
     let name: String
     let note: String?
     let time: Int64
@@ -15,7 +17,7 @@ struct Knock: Sendable {
 
     var notice: ServerFrame {
         .knock(.init(roomID: room, knockID: id, member: WireBytes(peer.signingKey), agreementKey: WireBytes(peer.agreementKey),
-                     name: name, note: note, time: time))
+                     binding: WireBytes(binding), name: name, note: note, time: time))
     }
 }
 
@@ -33,8 +35,10 @@ final class KnockBook: Sendable {
 
     // MARK: Knocks
 
-    func add(room: String, connection: RelayConnection, peer: Peer, name: String, note: String?, now: Double, timeout: Double) -> Knock {
-        let knock = Knock(id: Base64URL.encode(SecureRandom.bytes(16)), room: room, connection: connection, peer: peer, name: name,
+    func add(room: String, connection: RelayConnection, peer: Peer, binding: [UInt8], name: String, note: String?, now: Double,
+             timeout: Double) -> Knock {
+        let knock = Knock(id: Base64URL.encode(SecureRandom.bytes(16)), room: room, connection: connection, peer: peer, binding: binding,
+                          name: name,
                           note: note, time: Int64(now), expiresAt: now + timeout)
         knocks.withLock { $0[knock.id] = knock }
         return knock

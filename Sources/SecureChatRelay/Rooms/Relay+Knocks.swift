@@ -39,7 +39,7 @@ extension Relay {
                 return refuse(ErrorFrame(.roomFull, "the room has its maximum of \(room.maxMembers) members", limit: .membersPerRoom,
                                          roomID: room.id), conn)
             }
-            let k = knocks.add(room: room.id, connection: conn, peer: peer, name: f.name ?? peer.name, note: f.note, now: now,
+            let k = knocks.add(room: room.id, connection: conn, peer: peer, binding: f.binding.bytes, name: f.name ?? peer.name, note: f.note, now: now,
                                timeout: configuration.knockTimeout)
             conn.machine.withLock { $0.didKnock(room: room.id, knockID: k.id) }
             conn.send(.knocked(.init(roomID: room.id, knockID: k.id, expiresAt: CheckedNumbers.seconds(k.expiresAt))))
@@ -49,33 +49,6 @@ extension Relay {
         } catch {
             refuse(error, conn, room: roomID)
         }
-    }
-
-    /// A joined member approves: the signature must be the approver's over the sealed key for
-    /// exactly this joiner and room. The sealed key goes to the joiner only.
-    func approve(_ f: ClientFrame.Approve, conn: RelayConnection, now: Double) async {
-        guard let peer = conn.peer else { return }
-        guard let k = knocks.peek(f.knockID, room: f.roomID) else {
-            return refuse(ErrorFrame(.knockNotFound, "no such knock pending in this room", roomID: f.roomID), conn)
-        }
-        let payload = SignedPayload.approve(roomID: f.roomID, joiner: k.peer.signingKey, enc: f.enc.bytes, ct: f.ct.bytes)
-        guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: peer.signingKey),
-              key.isValidSignature(f.signature.bytes, for: payload) else {
-            return refuse(ErrorFrame(.badSignature, "the approval signature does not verify for this joiner and room", roomID: f.roomID), conn)
-        }
-        do {
-            let record = MemberRecord(signingKey: k.peer.signingKey, agreementKey: k.peer.agreementKey, name: k.name, role: .member)
-            _ = try await store.addMember(f.roomID, record, now: Int64(now))
-        } catch {
-            return refuse(error, conn, room: f.roomID)
-        }
-        guard let taken = knocks.take(f.knockID, room: f.roomID) else { return }
-        taken.connection.machine.withLock { $0.knockEnded(taken.id) }
-        taken.connection.send(.approved(.init(roomID: f.roomID, enc: f.enc, ct: f.ct, approver: WireBytes(peer.signingKey),
-                                              signature: f.signature)))
-        logger.info("knock approved", metadata: ["conn": "\(conn.id)", "room": "\(f.roomID)", "knock": "\(taken.id)"])
-        hub.broadcast(.event(.init(roomID: f.roomID, event: .approve, member: WireBytes(taken.peer.signingKey), name: taken.name,
-                                   by: WireBytes(peer.signingKey), time: Int64(now))), to: f.roomID)
     }
 
     func deny(_ f: ClientFrame.Deny, conn: RelayConnection, now: Double) {

@@ -1,10 +1,12 @@
 import Logging
 import SecureChatCrypto
+import SecureChatGroup
 import SecureChatWire
 
 /// Creating, joining, leaving and expiring rooms.
 extension Relay {
-    func createRoom(_ f: ClientFrame.CreateRoom, ttl: UInt64, maxMembers: UInt32, conn: RelayConnection, now: Double) async {
+    func createRoom(_ f: ClientFrame.CreateRoom, ttl: UInt64, maxMembers: UInt32, genesis: GroupState, conn: RelayConnection,
+                    now: Double) async {
         guard let peer = conn.peer else { return }
         let t = Int64(now)
         // Whole seconds, rounded up: a room lives at least as long as it asked for. `ttl` is the
@@ -14,8 +16,10 @@ extension Relay {
                                 createdAt: t, expiresAt: expiresAt, maxMembers: Int(maxMembers), lastSeq: 0)
         let owner = MemberRecord(signingKey: peer.signingKey, agreementKey: peer.agreementKey, name: peer.name, role: .owner)
         do {
-            let room = try await store.createRoom(record, owner: owner, address: conn.address,
+            let commit = try GroupCommit(parsing: f.commit.bytes)
+            let room = try await store.createRoom(record, owner: owner, genesis: commit, address: conn.address,
                                                   roomsPerAddress: configuration.limits.roomsPerAddress, now: t)
+            store.groups.withLock { $0[room.id] = genesis }
             if room.policy == .approval { _ = knocks.code(for: room.id) }
             logger.info("room created", metadata: ["conn": "\(conn.id)", "room": "\(room.id)", "policy": "\(room.policy.rawValue)",
                                                    "ttl": "\(ttl)", "max_members": "\(maxMembers)"])
@@ -54,7 +58,8 @@ extension Relay {
                     let record = MemberRecord(signingKey: peer.signingKey, agreementKey: peer.agreementKey, name: peer.name, role: .member)
                     if try await store.addMember(room.id, record, now: Int64(now)) {
                         logger.info("member joined", metadata: ["conn": "\(conn.id)", "room": "\(room.id)", "member": "\(Self.keyID(peer.signingKey))"])
-                        hub.broadcast(.event(.init(roomID: room.id, event: .join, member: WireBytes(peer.signingKey), name: peer.name,
+                        hub.broadcast(.event(.init(roomID: room.id, event: .join, member: WireBytes(peer.signingKey),
+                                                   agreementKey: WireBytes(peer.agreementKey), name: peer.name,
                                                    time: Int64(now))), to: room.id)
                     }
                     member = record
@@ -93,45 +98,6 @@ extension Relay {
             }
             logger.info("joined", metadata: ["conn": "\(conn.id)", "room": "\(room.id)", "after": "\(f.afterSeq ?? 0)",
                                              "last_seq": "\(room.lastSeq)"])
-        } catch {
-            refuse(error, conn, room: f.roomID)
-        }
-    }
-
-    /// Ends the sender's membership; every connection of that member stops hearing the room.
-    func leave(_ f: ClientFrame.Leave, conn: RelayConnection, now: Double) async {
-        guard let peer = conn.peer else { return }
-        do {
-            _ = try await store.removeMember(f.roomID, peer.signingKey)
-            // Every connection of this identity, this one included, gets `left`.
-            detach(member: peer.signingKey, from: f.roomID, farewell: .left(.init(roomID: f.roomID)))
-            logger.info("member left", metadata: ["conn": "\(conn.id)", "room": "\(f.roomID)"])
-            hub.broadcast(.event(.init(roomID: f.roomID, event: .leave, member: WireBytes(peer.signingKey), time: Int64(now))), to: f.roomID)
-        } catch {
-            refuse(error, conn, room: f.roomID)
-        }
-    }
-
-    /// The owner removes a member, who is told and stops hearing the room at once.
-    func remove(_ f: ClientFrame.Remove, conn: RelayConnection, now: Double) async {
-        guard let peer = conn.peer else { return }
-        do {
-            guard let room = try await store.room(f.roomID) else {
-                return refuse(ErrorFrame(.roomNotFound, "no such room on this relay", roomID: f.roomID), conn)
-            }
-            guard room.owner == peer.signingKey else {
-                return refuse(ErrorFrame(.notOwner, "only the room's owner can remove members", roomID: room.id), conn)
-            }
-            guard f.member.bytes != room.owner else {
-                return refuse(ErrorFrame(.malformedFrame, "the owner cannot remove itself; leave instead", roomID: room.id), conn)
-            }
-            guard try await store.removeMember(room.id, f.member.bytes, remember: true) else {
-                return refuse(ErrorFrame(.notMember, "no such member in this room", roomID: room.id), conn)
-            }
-            detach(member: f.member.bytes, from: room.id, farewell: .removed(.init(roomID: room.id, by: WireBytes(peer.signingKey))))
-            logger.info("member removed", metadata: ["conn": "\(conn.id)", "room": "\(room.id)", "member": "\(Self.keyID(f.member.bytes))"])
-            hub.broadcast(.event(.init(roomID: room.id, event: .remove, member: f.member, by: WireBytes(peer.signingKey), time: Int64(now))),
-                          to: room.id)
         } catch {
             refuse(error, conn, room: f.roomID)
         }

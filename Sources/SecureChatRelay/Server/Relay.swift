@@ -1,6 +1,7 @@
 import Logging
 import NIOCore
 import SecureChatCrypto
+import SecureChatGroup
 import SecureChatWire
 import Synchronization
 
@@ -154,10 +155,26 @@ public final class Relay: Sendable {
             return .commit(.init(request: .send(room: f.roomID, sender: peer.signingKey, clientID: f.clientID, ciphertext: f.ciphertext,
                                                 time: Int64(now)),
                                  connection: conn, clientID: f.clientID, bytes: f.ciphertext.utf8.count))
-        case .rotate(let f):
-            guard let peer = conn.peer else { return nil }
-            return .commit(.init(request: .rotate(room: f.roomID, by: peer.signingKey, frame: f, time: Int64(now)), connection: conn,
+        case .commit(let f, let c):
+            let effect: CommitEffect = switch c.kind {
+            case .leave, .remove: .expel(c.subject)
+            default: .none
+            }
+            return .commit(.init(request: .group(room: f.roomID, commit: c, effect: effect, time: Int64(now)), connection: conn,
                                  clientID: nil, bytes: 0))
+        case .approve(let f, let c):
+            // The commit must admit exactly the knocker, with the agreement key it authenticated with.
+            guard let k = knocks.peek(f.knockID, room: f.roomID) else {
+                refuse(ErrorFrame(.knockNotFound, "no such knock pending in this room", roomID: f.roomID), conn)
+                return nil
+            }
+            guard c.subject == k.peer.signingKey, c.subjectAgreementKey == k.peer.agreementKey else {
+                refuse(ErrorFrame(.badCommit, "the add commit does not admit this knock's identity and agreement key", roomID: f.roomID), conn)
+                return nil
+            }
+            let record = MemberRecord(signingKey: k.peer.signingKey, agreementKey: k.peer.agreementKey, name: k.name, role: .member)
+            return .commit(.init(request: .group(room: f.roomID, commit: c, effect: .admit(record, knockID: k.id), time: Int64(now)),
+                                 connection: conn, clientID: nil, bytes: 0))
         default:
             return .request(action, now: now)
         }
@@ -219,13 +236,11 @@ public final class Relay: Sendable {
     /// Requests that read or write the database before answering.
     func request(_ action: ConnectionStateMachine.Action, on conn: RelayConnection, now: Double) async {
         switch action {
-        case .createRoom(let f, let ttl, let maxMembers): await createRoom(f, ttl: ttl, maxMembers: maxMembers, conn: conn, now: now)
+        case .createRoom(let f, let ttl, let maxMembers, let genesis):
+            await createRoom(f, ttl: ttl, maxMembers: maxMembers, genesis: genesis, conn: conn, now: now)
         case .join(let f): await join(f, conn: conn, now: now)
         case .knock(let f): await knock(f, conn: conn, now: now)
-        case .approve(let f): await approve(f, conn: conn, now: now)
         case .deny(let f): deny(f, conn: conn, now: now)
-        case .remove(let f): await remove(f, conn: conn, now: now)
-        case .leave(let f): await leave(f, conn: conn, now: now)
         default: respond(action, on: conn)
         }
     }

@@ -1,7 +1,9 @@
 import Foundation
 import GRDB
 import SecureChatCrypto
+import SecureChatGroup
 import SecureChatWire
+import Synchronization
 
 /// A room as the relay stores it.
 struct RoomRecord: Sendable, Equatable {
@@ -23,27 +25,40 @@ struct MemberRecord: Sendable, Equatable {
     var role: MemberRole
 }
 
-/// One entry of a room's history, as one member is to receive it.
-enum HistoryEntry: Sendable, Equatable {
-    case message(seq: Int64, sender: [UInt8], clientID: String, ciphertext: String, time: Int64)
-    /// A rotation; the sealed key only if one was addressed to the reading member.
-    case rotation(seq: Int64, by: [UInt8], accessKey: [UInt8]?, sealed: ClientFrame.SealedKey?, time: Int64)
+/// One message of a room's history.
+struct HistoryMessage: Sendable, Equatable {
+    var seq: Int64
+    var sender: [UInt8]
+    var clientID: String
+    var ciphertext: String
+    var time: Int64
+}
 
-    var seq: Int64 {
-        switch self {
-        case .message(let seq, _, _, _, _), .rotation(let seq, _, _, _, _): seq
-        }
-    }
+/// One commit of a room's group-state chain, as stored.
+struct StoredCommit: Sendable, Equatable {
+    var seq: Int64
+    var body: [UInt8]
+    var time: Int64
+}
+
+/// What a group-state commit does at the relay besides extending the chain.
+enum CommitEffect: Sendable, Equatable {
+    /// `add`: the knocker (this record) becomes a member; its knock is answered.
+    case admit(MemberRecord, knockID: String)
+    /// `join`, `rotate`: nothing more.
+    case none
+    /// `leave`, `remove`: the member is out (and, for `remove`, barred from coming back).
+    case expel([UInt8])
 }
 
 /// Something the committer writes in order, with a sequence number.
 enum CommitRequest: Sendable {
     case send(room: String, sender: [UInt8], clientID: String, ciphertext: String, time: Int64)
-    case rotate(room: String, by: [UInt8], frame: ClientFrame.Rotate, time: Int64)
+    case group(room: String, commit: GroupCommit, effect: CommitEffect, time: Int64)
 
     var room: String {
         switch self {
-        case .send(let room, _, _, _, _), .rotate(let room, _, _, _): room
+        case .send(let room, _, _, _, _), .group(let room, _, _, _): room
         }
     }
 }
@@ -85,6 +100,9 @@ final class RelayStore: Sendable {
     /// A connection of its own for WAL checkpoints, so that copying the WAL into the database
     /// (and its fsync) never happens inside a commit that members are waiting for.
     private let checkpointer: DatabaseQueue
+    /// Each room's group state as its stored chain gives it, for the commit loop (which alone
+    /// extends chains) to check new commits against. Filled on first use, dropped with the room.
+    let groups = Mutex<[String: GroupState]>([:])
 
     init(path: String) throws {
         var config = Configuration()
@@ -178,6 +196,29 @@ final class RelayStore: Sendable {
                                      WHERE h.room_id = rooms.id AND h.kind = 'message');
                 """)
         }
+        // Protocol 2: membership and keys become a chain of signed commits kept in the history.
+        // Rooms of protocol 1 have no chain, so no protocol 2 client could verify them: they end.
+        m.registerMigration("v4-group-state") { db in
+            try db.execute(sql: """
+                DELETE FROM rooms;
+                DROP TABLE sealed_keys;
+                DROP TABLE history;
+                CREATE TABLE history (
+                    room_id TEXT NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL,
+                    kind TEXT NOT NULL CHECK (kind IN ('message', 'commit')),
+                    sender BLOB NOT NULL,
+                    client_id TEXT,
+                    ciphertext TEXT,
+                    body BLOB,
+                    epoch INTEGER,
+                    time INTEGER NOT NULL,
+                    PRIMARY KEY (room_id, seq)
+                ) WITHOUT ROWID;
+                CREATE UNIQUE INDEX history_client_id ON history (room_id, sender, client_id) WHERE client_id IS NOT NULL;
+                CREATE UNIQUE INDEX history_epoch ON history (room_id, epoch) WHERE epoch IS NOT NULL;
+                """)
+        }
         return m
     }
 
@@ -203,7 +244,8 @@ final class RelayStore: Sendable {
     // MARK: Rooms
 
     /// Registers a room with its creator as owner and first member.
-    func createRoom(_ room: RoomRecord, owner: MemberRecord, address: String, roomsPerAddress: Int, now: Int64) async throws(ErrorFrame) -> RoomRecord {
+    func createRoom(_ room: RoomRecord, owner: MemberRecord, genesis: GroupCommit, address: String, roomsPerAddress: Int,
+                    now: Int64) async throws(ErrorFrame) -> RoomRecord {
         do {
             return try await pool.write { db in
                 if try Int.fetchOne(db, sql: "SELECT 1 FROM rooms WHERE id = ?", arguments: [room.id]) != nil {
@@ -221,6 +263,8 @@ final class RelayStore: Sendable {
                     """, arguments: [room.id, room.policy.rawValue, room.name, Data(room.owner), room.accessKey.map { Data($0) },
                                      room.createdAt, room.expiresAt, room.maxMembers, address])
                 try Self.insertMember(db, room: room.id, owner, now: now)
+                // The create commit is the chain's first entry, at seq 0 (before every message).
+                try Self.insertCommit(db, room: room.id, seq: 0, genesis, time: now)
                 return room
             }
         } catch let e as ErrorFrame {
@@ -257,9 +301,37 @@ final class RelayStore: Sendable {
         try await pool.read { db in try String.fetchAll(db, sql: "SELECT id FROM rooms WHERE expires_at <= ?", arguments: [now]) }
     }
 
-    /// Forgets a room: its members, history and sealed keys go with it (foreign keys cascade).
+    /// Forgets a room: its members and history go with it (foreign keys cascade).
     func deleteRoom(_ id: String) async throws {
         try await pool.write { db in try db.execute(sql: "DELETE FROM rooms WHERE id = ?", arguments: [id]) }
+        _ = groups.withLock { $0.removeValue(forKey: id) }
+    }
+
+    static func insertCommit(_ db: Database, room: String, seq: Int64, _ c: GroupCommit, time: Int64) throws {
+        try db.execute(sql: """
+            INSERT INTO history (room_id, seq, kind, sender, body, epoch, time) VALUES (?, ?, 'commit', ?, ?, ?, ?)
+            """, arguments: [room, seq, Data(c.author), Data(c.bytes), Int64(bitPattern: c.epoch), time])
+    }
+
+    /// The room's chain, oldest first, up to `through` (inclusive).
+    func commits(_ room: String, through: Int64) async throws -> [StoredCommit] {
+        try await pool.read { db in try Self.commits(db, room, through: through) }
+    }
+
+    static func commits(_ db: Database, _ room: String, through: Int64 = .max) throws -> [StoredCommit] {
+        try Row.fetchAll(db, sql: """
+            SELECT seq, body, time FROM history WHERE room_id = ? AND kind = 'commit' AND seq <= ? ORDER BY epoch
+            """, arguments: [room, through]).map { StoredCommit(seq: $0["seq"], body: bytes($0["body"]), time: $0["time"]) }
+    }
+
+    /// The room's group state from its stored chain (which was checked as it was stored).
+    static func groupState(_ db: Database, _ room: String) throws -> GroupState? {
+        var state: GroupState?
+        for stored in try commits(db, room) {
+            let c = try GroupCommit(parsing: stored.body)
+            state = try state.map { try $0.applying(c) } ?? GroupState(genesis: c, pinnedOwner: nil)
+        }
+        return state
     }
 
     // MARK: Members
@@ -337,9 +409,15 @@ final class RelayStore: Sendable {
     /// A message that would take its room's history over `quota` is refused (`history_full`).
     /// Synchronous: the commit loop runs on its own thread.
     func commit(_ batch: [CommitRequest], quota: HistoryQuota = .unlimited) throws -> [CommitResult] {
-        try pool.writeWithoutTransaction { db in
-            try Self.immediateTransaction(db) { try Self.commitRows(batch, db, quota: quota) }
+        let (results, states) = try pool.writeWithoutTransaction { db in
+            try Self.immediateTransaction(db) { try commitRows(batch, db, quota: quota) }
         }
+        if !states.isEmpty {
+            groups.withLock { groups in
+                for (room, state) in states { if let state { groups[room] = state } }
+            }
+        }
+        return results
     }
 
     /// `BEGIN IMMEDIATE` ... `COMMIT` with both statements prepared once per connection. GRDB's
@@ -366,7 +444,20 @@ final class RelayStore: Sendable {
         var changed = false
     }
 
-    static func commitRows(_ batch: [CommitRequest], _ db: Database, quota: HistoryQuota = .unlimited) throws -> [CommitResult] {
+    /// The group states a batch produced; published to `groups` once its transaction commits.
+    func commitRows(_ batch: [CommitRequest], _ db: Database,
+                    quota: HistoryQuota = .unlimited) throws -> ([CommitResult], [String: GroupState?]) {
+        var states = [String: GroupState?]()
+        let results = try commitRows(batch, db, quota: quota, states: &states)
+        return (results, states)
+    }
+
+    func maxMembers(_ db: Database, _ room: String) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT max_members FROM rooms WHERE id = ?", arguments: [room]) ?? 0
+    }
+
+    func commitRows(_ batch: [CommitRequest], _ db: Database, quota: HistoryQuota,
+                    states: inout [String: GroupState?]) throws -> [CommitResult] {
         var results = [CommitResult]()
         results.reserveCapacity(batch.count)
         // Per room and batch, one indexed lookup gives expiry, the last sequence number and the
@@ -424,26 +515,49 @@ final class RelayStore: Sendable {
                 found.messages += 1
                 found.bytes += size
                 found.changed = true
-            case .rotate(_, let by, let frame, let time):
-                let members = Set(try Data.fetchAll(db, sql: "SELECT signing_key FROM members WHERE room_id = ?",
-                                                    arguments: [room.id]).map { Array($0) })
-                if frame.sealedKeys.contains(where: { !members.contains($0.member.bytes) }) {
-                    results.append(.failed(ErrorFrame(.notMember, "a sealed key is addressed to someone who is not a member",
-                                                      roomID: room.id)))
+            case .group(_, let commit, let effect, let time):
+                let state: GroupState
+                if let cached = states[room.id] ?? nil { state = cached } else {
+                    guard let loaded = try groups.withLock({ $0[room.id] }) ?? Self.groupState(db, room.id) else {
+                        results.append(.failed(ErrorFrame(.badCommit, "this room has no group state", roomID: room.id)))
+                        continue
+                    }
+                    state = loaded
+                }
+                let next: GroupState
+                do { next = try state.applying(commit) } catch {
+                    results.append(.failed(ErrorFrame(.badCommit, "\(error) (\(error.code))", roomID: room.id)))
                     continue
                 }
+                let members = Set(try Data.fetchAll(db, sql: "SELECT signing_key FROM members WHERE room_id = ?",
+                                                    arguments: [room.id]).map { Array($0) })
+                switch effect {
+                case .admit(let record, _):
+                    guard try members.count < maxMembers(db, room.id) else {
+                        results.append(.failed(ErrorFrame(.roomFull, "the room is full", limit: .membersPerRoom, roomID: room.id)))
+                        continue
+                    }
+                    if !members.contains(record.signingKey) { try Self.insertMember(db, room: room.id, record, now: time) }
+                case .none:
+                    // A join's author entered with an access proof, so the relay knows it already.
+                    guard commit.kind != .join || members.contains(commit.author) else {
+                        results.append(.failed(ErrorFrame(.badCommit, "join the room with an access proof first", roomID: room.id)))
+                        continue
+                    }
+                case .expel(let member):
+                    try db.execute(sql: "DELETE FROM members WHERE room_id = ? AND signing_key = ?", arguments: [room.id, Data(member)])
+                    // Removed by the owner: refused with `removed` until the room is deleted.
+                    if commit.kind == .remove {
+                        try db.execute(sql: "INSERT OR IGNORE INTO removed_members (room_id, signing_key) VALUES (?, ?)",
+                                       arguments: [room.id, Data(member)])
+                    }
+                }
+                if next.keyID != state.keyID, next.policy == .open {
+                    try db.execute(sql: "UPDATE rooms SET access_key = ? WHERE id = ?", arguments: [Data(next.accessKey), room.id])
+                }
                 seq += 1
-                try db.execute(sql: """
-                    INSERT INTO history (room_id, seq, kind, sender, access_key, time) VALUES (?, ?, 'rotate', ?, ?, ?)
-                    """, arguments: [room.id, seq, Data(by), frame.accessKey.map { Data($0.bytes) }, time])
-                for k in frame.sealedKeys {
-                    try db.execute(sql: "INSERT INTO sealed_keys (room_id, seq, member, enc, ct, signature) VALUES (?, ?, ?, ?, ?, ?)",
-                                   arguments: [room.id, seq, Data(k.member.bytes), Data(k.enc.bytes), Data(k.ct.bytes),
-                                               Data(k.signature.bytes)])
-                }
-                if let key = frame.accessKey {
-                    try db.execute(sql: "UPDATE rooms SET access_key = ? WHERE id = ?", arguments: [Data(key.bytes), room.id])
-                }
+                try Self.insertCommit(db, room: room.id, seq: seq, commit, time: time)
+                states[room.id] = next
             }
             found.lastSeq = seq
             rooms[room.id] = found
@@ -457,27 +571,15 @@ final class RelayStore: Sendable {
         return results
     }
 
-    /// History with `after < seq <= through`, oldest first, as `member` is to see it.
-    func history(_ room: String, after: Int64, through: Int64, member: [UInt8], limit: Int) async throws -> [HistoryEntry] {
+    /// Messages with `after < seq <= through`, oldest first (the chain comes from `commits`).
+    func history(_ room: String, after: Int64, through: Int64, limit: Int) async throws -> [HistoryMessage] {
         try await pool.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT h.seq, h.kind, h.sender, h.client_id, h.ciphertext, h.access_key, h.time, s.member, s.enc, s.ct, s.signature
-                FROM history h LEFT JOIN sealed_keys s ON s.room_id = h.room_id AND s.seq = h.seq AND s.member = ?
-                WHERE h.room_id = ? AND h.seq > ? AND h.seq <= ? ORDER BY h.seq LIMIT ?
-                """, arguments: [Data(member), room, after, through, limit])
-            return rows.map { row in
-                let seq: Int64 = row["seq"], time: Int64 = row["time"]
-                if (row["kind"] as String) == "message" {
-                    return .message(seq: seq, sender: bytes(row["sender"]), clientID: row["client_id"], ciphertext: row["ciphertext"], time: time)
-                }
-                var sealed: ClientFrame.SealedKey?
-                if let m = row["member"] as Data? {
-                    sealed = .init(member: WireBytes(Array(m)), enc: WireBytes(bytes(row["enc"])), ct: WireBytes(bytes(row["ct"])),
-                                   signature: WireBytes(bytes(row["signature"])))
-                }
-                return .rotation(seq: seq, by: bytes(row["sender"]), accessKey: (row["access_key"] as Data?).map { Array($0) },
-                                 sealed: sealed, time: time)
-            }
+            try Row.fetchAll(db, sql: """
+                SELECT seq, sender, client_id, ciphertext, time FROM history
+                WHERE room_id = ? AND kind = 'message' AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?
+                """, arguments: [room, after, through, limit])
+                .map { HistoryMessage(seq: $0["seq"], sender: bytes($0["sender"]), clientID: $0["client_id"], ciphertext: $0["ciphertext"],
+                                      time: $0["time"]) }
         }
     }
 

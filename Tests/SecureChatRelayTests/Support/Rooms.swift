@@ -1,20 +1,36 @@
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatGroup
 @testable import SecureChatRelay
 import SecureChatWire
+import Synchronization
 import Testing
 
-/// A room as its members know it: the id and the room key (which the relay never sees).
+/// A room as its members know it: the id, the room key (which the relay never sees) and the
+/// group state as the test has built it (every commit a test makes is applied here first).
 struct TestRoom: Sendable {
+    final class Chain: Sendable {
+        let state = Mutex<GroupState?>(nil)
+    }
+
     let id: String
     let key: FernetKey
     let policy: RoomPolicy
+    let chain = Chain()
 
     var access: Curve25519.Signing.PrivateKey { try! RoomAccess.signingKey(roomKey: key.rawRepresentation, roomID: id) }
     var fernet: Fernet { Fernet(key: key) }
+    var group: GroupState { chain.state.withLock { $0! } }
 
     static func make(_ policy: RoomPolicy = .open) -> TestRoom {
         TestRoom(id: Base64URL.encode(SecureRandom.bytes(16)), key: .generate(), policy: policy)
+    }
+
+    /// Applies a commit the test is about to send (the relay must accept it).
+    @discardableResult
+    func apply(_ c: GroupCommit) -> GroupCommit {
+        chain.state.withLock { state in state = try! state.map { try $0.applying(c) } ?? GroupState(genesis: c, pinnedOwner: nil) }
+        return c
     }
 }
 
@@ -35,8 +51,51 @@ extension TestPeer {
         let access: [UInt8]? = room.policy == .open ? room.access.publicKey.rawRepresentation : nil
         let payload = SignedPayload.createRoom(roomID: room.id, policy: room.policy, ttlSeconds: ttl ?? hello.limits.defaultTTLSeconds,
                                                maxMembers: maxMembers ?? UInt32(hello.limits.membersPerRoom), accessKey: access)
+        let genesis = room.apply(try! GroupCommitBuilder.create(roomID: room.id, policy: room.policy, key: room.key.rawRepresentation,
+                                                                owner: identity.signingKey, ownerAgreementKey: agreementKey))
         return .init(roomID: room.id, policy: room.policy, ttlSeconds: ttl, maxMembers: maxMembers, accessKey: access.map { WireBytes($0) },
-                     signature: WireBytes(try! identity.signingKey.signature(for: payload)))
+                     commit: WireBytes(genesis.bytes), signature: WireBytes(try! identity.signingKey.signature(for: payload)))
+    }
+
+    /// A commit frame for `c` (already applied to the test's chain when built with `room.apply`).
+    func commit(_ c: GroupCommit, in room: TestRoom) {
+        send(.commit(.init(roomID: room.id, commit: WireBytes(c.bytes))))
+    }
+
+    /// Enters an open room's group state (after joining it with a proof).
+    func enterGroup(_ room: TestRoom) {
+        commit(room.apply(try! GroupCommitBuilder.join(room.group, key: room.key.rawRepresentation, agreementKey: agreementKey,
+                                                        by: identity.signingKey)), in: room)
+    }
+
+    /// Removes `member` with a new key sealed to everyone else; returns the new key.
+    func removeMember(_ member: TestPeer, from room: TestRoom) -> FernetKey {
+        let newKey = FernetKey.generate()
+        commit(room.apply(try! GroupCommitBuilder.remove(room.group, member: member.signingKey, newKey: newKey.rawRepresentation,
+                                                          by: identity.signingKey)), in: room)
+        return newKey
+    }
+
+    /// Leaves the room's group state (and so the room).
+    func leaveRoom(_ room: TestRoom) {
+        commit(room.apply(try! GroupCommitBuilder.leave(room.group, by: identity.signingKey)), in: room)
+    }
+
+    /// The next commit frame for `room` (of `kind`, when given; others before it are skipped).
+    func nextCommit(in room: TestRoom, kind: GroupCommit.Kind? = nil) async throws -> (frame: ServerFrame.Commit, commit: GroupCommit) {
+        let f = try await until { f -> ServerFrame.Commit? in
+            guard case .commit(let c) = f, c.roomID == room.id, let parsed = try? GroupCommit(parsing: c.commit.bytes) else { return nil }
+            return kind == nil || parsed.kind == kind ? c : nil
+        }
+        return (f, try GroupCommit(parsing: f.commit.bytes))
+    }
+
+    /// The room key a commit seals to this peer.
+    func unseal(_ c: GroupCommit) throws -> FernetKey {
+        guard let raw = try GroupKeys.openSealed(c, member: signingKey, privateKey: identity.agreementKey) else {
+            throw PeerError(description: "\(name): no key sealed to it")
+        }
+        return try FernetKey(rawRepresentation: raw)
     }
 
     /// The proof an open room's joiner sends: the access key's signature over this connection's
@@ -94,7 +153,7 @@ extension TestPeer {
 extension TestPeer {
     /// Knocks (by room id or code) and waits for `knocked`.
     func knock(room: String? = nil, code: String? = nil, note: String? = nil) async throws -> ServerFrame.Knocked {
-        send(.knock(.init(roomID: room, code: code, note: note)))
+        send(.knock(knockFrame(room: room, code: code, note: note)))
         return try await until {
             if case .knocked(let k) = $0 { return k }
             if case .error(let e) = $0 { Issue.record("\(name): knock refused: \(e.code.rawValue) \(e.message)") }
@@ -102,23 +161,23 @@ extension TestPeer {
         }
     }
 
-    /// An `approve` frame: the room key sealed to the joiner with HPKE, signed by this member.
-    func approval(of knock: ServerFrame.KnockNotice, room: TestRoom, signFor joiner: [UInt8]? = nil, roomID: String? = nil) -> ClientFrame.Approve {
-        let recipient = try! Curve25519.KeyAgreement.PublicKey(rawRepresentation: knock.agreementKey.bytes)
-        let sealed = try! HPKE.seal(room.key.rawRepresentation, to: recipient, info: SignedPayload.roomKeyInfo(roomID: room.id))
-        let payload = SignedPayload.approve(roomID: roomID ?? room.id, joiner: joiner ?? knock.member.bytes, enc: sealed.encapsulatedKey,
-                                            ct: sealed.ciphertext)
-        return .init(roomID: room.id, knockID: knock.knockID, enc: WireBytes(sealed.encapsulatedKey), ct: WireBytes(sealed.ciphertext),
-                     signature: WireBytes(try! identity.signingKey.signature(for: payload)))
+    func knockFrame(room: String? = nil, code: String? = nil, note: String? = nil) -> ClientFrame.Knock {
+        .init(roomID: room, code: code, note: note,
+              binding: WireBytes(try! identity.signingKey.signature(for: SignedPayload.agreementKey(agreementKey))))
     }
 
-    /// Opens an approval: checks the approver's signature, then unseals the room key.
+    /// An `approve` frame: the `add` commit for the knocker, with the room key sealed to it.
+    func approval(of knock: ServerFrame.KnockNotice, room: TestRoom, apply: Bool = true) -> ClientFrame.Approve {
+        let c = try! GroupCommitBuilder.add(room.group, joiner: knock.member.bytes, joinerAgreementKey: knock.agreementKey.bytes,
+                                            key: room.key.rawRepresentation, by: identity.signingKey)
+        if apply { room.apply(c) }
+        return .init(roomID: room.id, knockID: knock.knockID, commit: WireBytes(c.bytes))
+    }
+
+    /// Opens an approval: the commit must admit this peer and seal it the room key.
     func open(_ approved: ServerFrame.Approved) throws -> FernetKey {
-        let payload = SignedPayload.approve(roomID: approved.roomID, joiner: signingKey, enc: approved.enc.bytes, ct: approved.ct.bytes)
-        let approver = try Curve25519.Signing.PublicKey(rawRepresentation: approved.approver.bytes)
-        guard approver.isValidSignature(approved.signature.bytes, for: payload) else { throw PeerError(description: "forged approval") }
-        let raw = try HPKE.open(approved.ct.bytes, encapsulatedKey: approved.enc.bytes, privateKey: identity.agreementKey,
-                                info: SignedPayload.roomKeyInfo(roomID: approved.roomID))
-        return try FernetKey(rawRepresentation: raw)
+        let c = try GroupCommit(parsing: approved.commit.bytes)
+        guard c.subject == signingKey, c.isSignatureValid else { throw PeerError(description: "forged approval") }
+        return try unseal(c)
     }
 }
