@@ -67,6 +67,9 @@ public struct Member: Sendable, Equatable {
     public var fingerprint: String?
     public var verified: Bool
     public var isSelf: Bool
+    /// The name of another member (another key) that this member's name looks like, if any
+    /// (`NameSkeleton`): shown beside the name so that a look-alike never passes as that member.
+    public var looksLike: String? = nil
 
     public var publicIdentity: PublicIdentity? {
         agreementKey.flatMap { PublicIdentity(signing: signingKey, agreement: $0) }
@@ -109,6 +112,8 @@ public struct Notice: Sendable, Equatable {
         case remove, rotate, expire
         /// A member's key differs from the one first seen under that name (trust on first use).
         case keyChanged = "key_changed"
+        /// A member's name looks like another member's, who has another key (`detail`: that name).
+        case lookalike
         /// We were approved and hold the room key.
         case approved
         /// A rotation that did not include us: new messages are unreadable from here on.

@@ -11,9 +11,11 @@ extension ChatSession {
         let p = people[key]
         let agreement = p?.agreementKey ?? knownAgreementKey(for: key)
         let identity = agreement.flatMap { PublicIdentity(signing: key, agreement: $0) }
-        return Member(signingKey: key, agreementKey: agreement, name: p?.name ?? "unknown", role: p?.role ?? .member,
+        let name = p?.name ?? "unknown"
+        let lookalike = identity.flatMap { id in roomID.flatMap { knownKeys.lookalike(roomID: $0, name: name, identity: id)?.name } }
+        return Member(signingKey: key, agreementKey: agreement, name: name, role: p?.role ?? .member,
                       online: p?.online ?? false, fingerprint: identity?.fingerprint,
-                      verified: identity.map(knownKeys.isVerified) ?? false, isSelf: key == me)
+                      verified: identity.map(knownKeys.isVerified) ?? false, isSelf: key == me, looksLike: lookalike)
     }
 
     /// A member seen in an earlier session has its full identity in the known keys.
@@ -46,6 +48,8 @@ extension ChatSession {
         case .new: return (nil, true)
         case .changed(let previous):
             return (Notice(kind: .keyChanged, member: view(key), time: Int64(clamping: now), detail: previous.fingerprint), true)
+        case .looksLike(let name, _):
+            return (Notice(kind: .lookalike, member: view(key), time: Int64(clamping: now), detail: name), true)
         }
     }
 

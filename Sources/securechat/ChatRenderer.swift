@@ -25,7 +25,8 @@ struct ChatRenderer: Sendable {
     func message(_ m: ChatMessage) -> String {
         if style == .json {
             return json(MessageJSON(type: "message", seq: m.seq, time: m.time, sender: m.sender.name, fingerprint: m.sender.fingerprint,
-                                    verified: m.sender.verified, self_: m.sender.isSelf, history: m.fromHistory, text: m.text))
+                                    verified: m.sender.verified, self_: m.sender.isSelf, history: m.fromHistory, text: m.text,
+                                    looksLike: m.sender.looksLike))
         }
         let text = TerminalText.sanitize(m.text, multiline: true).split(separator: "\n", omittingEmptySubsequences: false)
             .joined(separator: "\n    ")
@@ -72,6 +73,10 @@ struct ChatRenderer: Sendable {
         case .approved: text = "you were let in\(by); reading the history"
         case .rotatedWithoutUs: text = "the room key was replaced\(by) without you: you cannot read what follows"
         case .shutdown: text = "the relay is shutting down"
+        case .lookalike:
+            let other = TerminalText.sanitize(n.detail ?? "another member")
+            return paint("!!! WARNING: \(member) has a name that looks like \(other)'s, with another key. "
+                         + "It is not \(other): compare safety numbers with /verify before you trust it", "1;31")
         case .keyChanged:
             let was = n.detail ?? "unknown"
             return paint("!!! WARNING: the key of \(name(n.member)) changed: it was \(was), it is now \(n.member?.fingerprint ?? "unknown"). "
@@ -96,7 +101,8 @@ struct ChatRenderer: Sendable {
     func who(_ m: Member) -> String {
         if m.isSelf { return "\(name(m)) (you)" }
         let fp = m.fingerprint.map { String($0.prefix(9)) } ?? "????-????"
-        return "\(name(m)) (\(fp)\(m.verified ? " ✓" : ""))"
+        let alike = m.looksLike.map { ", looks like \(TerminalText.sanitize($0)): another key!" } ?? ""
+        return "\(name(m)) (\(fp)\(m.verified ? " ✓" : "")\(alike))"
     }
 
     func name(_ m: Member?) -> String { m.map { TerminalText.sanitize($0.name) } ?? "someone" }
@@ -148,7 +154,9 @@ struct MessageJSON: Encodable {
     let self_: Bool
     let history: Bool
     let text: String
-    enum CodingKeys: String, CodingKey { case type, seq, time, sender, fingerprint, verified, self_ = "self", history, text }
+    /// The name of another member (another key) that the sender's name looks like.
+    let looksLike: String?
+    enum CodingKeys: String, CodingKey { case type, seq, time, sender, fingerprint, verified, self_ = "self", history, text, looksLike = "looks_like" }
 }
 
 struct WarningJSON: Encodable {

@@ -148,6 +148,22 @@ import SecureChatWire
         #expect(why.contains("older"))
     }
 
+    // Finding 14: a look-alike name passed as a known member.
+    @Test func aNameThatLooksLikeAMembersWithAnotherKeyIsFlagged() throws {
+        var s = Self.room()
+        s.feed(.event(.init(roomID: Relay.room, event: .join, member: People.mallory.wire, name: "b\u{043E}b\u{00A0}", time: 1)))
+        let join = try GroupCommitBuilder.join(s.chain!.state, key: Relay.key.rawRepresentation,
+                                               agreementKey: People.mallory.agreementKey.publicKey.rawRepresentation, by: People.mallory.signingKey)
+        let out = s.feed(s.chain!.append(join, seq: 1))
+        let warning = try #require(out.notices.first { $0.kind == .lookalike })
+        #expect(warning.detail == "bob" && warning.member?.signingKey == People.mallory.key)
+        // Wherever Mallory is shown, the look-alike is named.
+        #expect(s.session.roster.first { $0.signingKey == People.mallory.key }?.looksLike == "bob")
+        #expect(s.session.roster.first { $0.signingKey == People.bob.key }?.looksLike == nil)
+        let said = s.feed(Relay.message(2, from: People.mallory, counter: 1, text: "it's me, bob"))
+        #expect(said.messages.first?.sender.looksLike == "bob")
+    }
+
     @Test func theOwnerCannotLeave() {
         var s = Self.room()
         #expect(s.record(s.session.leave(now: Relay.now)).problems.first?.contains("own this room") == true)

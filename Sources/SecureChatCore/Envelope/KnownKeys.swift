@@ -30,6 +30,9 @@ public struct KnownKeys: Sendable, Equatable {
         /// Another identity than the one remembered; the new one replaces it, so the warning is
         /// given once per change.
         case changed(previous: PublicIdentity)
+        /// A new name that looks like `name` (the same `NameSkeleton`), which this room knows with
+        /// another identity: someone may be passing as that member. Remembered under its own name.
+        case looksLike(name: String, identity: PublicIdentity)
     }
 
     public private(set) var entries: [Entry]
@@ -49,8 +52,20 @@ public struct KnownKeys: Sendable, Equatable {
             entries[i] = Entry(roomID: roomID, name: name, identity: identity, firstSeen: now)
             return .changed(previous: previous)
         }
+        let lookalike = self.lookalike(roomID: roomID, name: name, identity: identity)
         entries.append(Entry(roomID: roomID, name: name, identity: identity, firstSeen: now))
-        return .new
+        return lookalike.map { .looksLike(name: $0.name, identity: $0.identity) } ?? .new
+    }
+
+    /// The member of `roomID` first seen before `identity` under `name` whose name looks like it
+    /// (the same skeleton, not the same text) with another identity, if any: `name` is then the
+    /// look-alike. The member seen first keeps its name unflagged.
+    public func lookalike(roomID: String, name: String, identity: PublicIdentity) -> Entry? {
+        let skeleton = NameSkeleton.skeleton(name)
+        let mine = entries.firstIndex { $0.roomID == roomID && $0.name == name && $0.identity == identity } ?? entries.endIndex
+        return entries[..<mine].first {
+            $0.roomID == roomID && $0.identity != identity && $0.name != name && NameSkeleton.skeleton($0.name) == skeleton
+        }
     }
 
     /// The identity remembered for `name` in `roomID`.
