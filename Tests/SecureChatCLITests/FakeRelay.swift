@@ -16,6 +16,9 @@ import Glibc
 /// - `live`: joined, a roster and a knock with hostile names and note, synced, an unsolicited
 ///   `error`; every `send` is answered with an `error` naming its `client_id`.
 /// - `deny`: `knock` is answered with `denied` and a hostile reason.
+/// - `inject`: as `live`, but after `synced` the relay hands the client a room key of its own,
+///   in a rotation signed by a stranger and in one of the owner's rotations re-sealed by the
+///   relay; every `send` is acknowledged and its ciphertext written to `recorded`.
 ///
 /// The keys it needs to get that far are real: a group-state chain (an owner founds the room with
 /// `roomKey`, `member` enters it) and a knocker whose agreement key is signed by itself, made here
@@ -24,6 +27,10 @@ final class FakeRelay {
     let process = Process()
     let port: Int
     private let dir: URL
+    /// The key the relay tries to make the client use (`inject`).
+    let relayKey: FernetKey
+    /// Where `inject` writes the ciphertext of every `send`, one a line.
+    var recorded: URL { dir.appendingPathComponent("sent.txt") }
 
     static let script = #"""
 import base64, hashlib, json, re, socket, struct, sys
@@ -90,7 +97,14 @@ while True:
                 send(c, {"type": "knock", "room_id": room, "knock_id": "D" * 22, "member": k["member"], "agreement_key": k["agreement_key"],
                          "binding": k["binding"], "name": text, "note": text, "time": 1700000000})
                 send(c, {"type": "synced", "room_id": room, "seq": 0})
-                send(c, {"type": "error", "code": "internal_error", "message": text, "room_id": room})
+                if mode == "inject":
+                    for i, commit in enumerate(signed["inject"]):
+                        send(c, {"type": "commit", "room_id": room, "seq": i + 1, "commit": commit, "time": 1700000000})
+                else:
+                    send(c, {"type": "error", "code": "internal_error", "message": text, "room_id": room})
+            elif t == "send" and mode == "inject":
+                with open(signed["record"], "a") as out: out.write(f["ciphertext"] + "\n")
+                send(c, {"type": "ack", "room_id": room, "client_id": f["client_id"], "seq": 10})
             elif t == "send":
                 send(c, {"type": "error", "code": "frame_too_large", "message": text, "room_id": room, "client_id": f["client_id"]})
             elif t == "knock":
@@ -104,7 +118,9 @@ while True:
         dir = try CLI.sandbox()
         func b64(_ bytes: [UInt8]) -> String { Base64.encode(bytes, alphabet: .url, padded: false) }
         let owner = Identity.generate(), knocker = Identity.generate()
-        var chain = [String]()
+        let relayKey = FernetKey.generate()
+        self.relayKey = relayKey
+        var chain = [String](), inject = [String]()
         if let member, let roomKey {
             let key = roomKey.rawRepresentation
             let create = try GroupCommitBuilder.create(roomID: roomID, policy: .open, key: key, owner: owner.signingKey,
@@ -112,12 +128,30 @@ while True:
             let join = try GroupCommitBuilder.join(try GroupState(genesis: create, pinnedOwner: nil), key: key,
                                                    agreementKey: member.agreementKey.publicKey.rawRepresentation, by: member.signingKey)
             chain = [b64(create.bytes), b64(join.bytes)]
+            let state = try GroupState(genesis: create, pinnedOwner: nil).applying(join)
+            // A stranger's rotation, sealed to the member with the relay's key.
+            let stranger = Identity.generate()
+            var byStranger = GroupCommit(roomID: roomID, epoch: state.epoch + 1, prev: state.head, kind: .rotate,
+                                         author: stranger.signingKey.publicKey.rawRepresentation,
+                                         subject: stranger.signingKey.publicKey.rawRepresentation, policy: .open,
+                                         keyID: GroupKeys.keyID(roomID: roomID, key: relayKey.rawRepresentation),
+                                         accessKey: try GroupKeys.accessKey(roomID: roomID, key: relayKey.rawRepresentation, policy: .open),
+                                         sealed: try state.members.map {
+                                             try GroupKeys.seal(relayKey.rawRepresentation, to: $0.signingKey, agreementKey: $0.agreementKey, roomID: roomID)
+                                         })
+            try byStranger.sign(with: stranger.signingKey)
+            // The owner's real rotation with the relay's key sealed in its place.
+            var resealed = try GroupCommitBuilder.rotate(state, newKey: FernetKey.generate().rawRepresentation, by: owner.signingKey)
+            resealed.sealed = byStranger.sealed
+            inject = [b64(byStranger.bytes), b64(resealed.bytes)]
         }
         let knockerAgreement = knocker.agreementKey.publicKey.rawRepresentation
         let signed: [String: Any] = [
             "owner": ["member": b64(owner.signingKey.publicKey.rawRepresentation),
                       "agreement_key": b64(owner.agreementKey.publicKey.rawRepresentation)],
             "chain": chain,
+            "inject": inject,
+            "record": dir.appendingPathComponent("sent.txt").path,
             "knocker": ["member": b64(knocker.signingKey.publicKey.rawRepresentation), "agreement_key": b64(knockerAgreement),
                         "binding": b64(try knocker.signingKey.signature(for: Array("securechat/v2/agreement-key".utf8) + [0] + knockerAgreement))],
         ]

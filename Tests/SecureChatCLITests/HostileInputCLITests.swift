@@ -136,4 +136,23 @@ import Glibc
         #expect(knock["detail"] as? String == Self.hostile && knock["name"] as? String == Self.hostile)
         #expect(Self.isClean(json.stderr), "\(json.stderr.debugDescription)")
     }
+
+    /// Finding 2: a relay could hand a client a room key of its choosing (a rotation checked only
+    /// against the signer the relay named) and read what it sent next. The real client now keeps
+    /// the chain's key: the relay's key is never adopted, stored or used.
+    @Test func aRelaysOwnRoomKeyIsNeverAdopted() throws {
+        let alice = try Person("alice")
+        let relay = try FakeRelay(mode: "inject", text: "relay", member: try alice.identity, roomKey: Self.roomKey)
+        let sent = try alice.run(["connect", Self.link(relay), "--send", "for the room only"], timeout: 30)
+        #expect(sent.status == 0, "\(sent.stderr)")
+        #expect(sent.stderr.contains("breaks the room's rules"), "\(sent.stderr)")
+        let tokens = try String(contentsOf: relay.recorded, encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(tokens.count == 1)
+        for token in tokens {
+            #expect(throws: FernetError.authenticationFailed) { try Fernet(key: relay.relayKey).decrypt(token, now: 0) }
+            #expect((try? Fernet(key: Self.roomKey).decrypt(token, now: 0)) != nil)
+        }
+        let roomFile = try String(contentsOfFile: alice.rooms + "/AAAAAAAAAAAAAAAAAAAAAA.json", encoding: .utf8)
+        #expect(!roomFile.contains(relay.relayKey.encoded))
+    }
 }
