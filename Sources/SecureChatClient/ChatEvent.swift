@@ -34,6 +34,9 @@ public enum ChatEvent: Sendable, Equatable {
     case codeChanged(code: String, expiresAt: Int64)
     /// The room keys changed (approval, rotation): newest first. Persist them.
     case roomKeysChanged([FernetKey])
+    /// The room's owner as its chain names it, when nothing pinned it (a link without `o`, a join
+    /// code): keep it as the pin from now on (trust on first use).
+    case ownerPinned([UInt8])
     /// The user marked a member verified (or took it back).
     case verificationChanged(Member)
     /// Trust-on-first-use records changed. Persist them.

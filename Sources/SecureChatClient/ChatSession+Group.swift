@@ -22,11 +22,21 @@ extension ChatSession {
             if c.epoch == group.epoch, c.hash != group.head { return groupRejected("the relay showed another commit for epoch \(c.epoch)") }
             return []
         }
+        // The commit this client applied last time at this epoch, and no other: the chain shown
+        // must pass through it, so a relay can neither fork the room nor roll it back.
+        if let kept = config.resume.groupEpoch, c.epoch == kept, let head = config.resume.groupHead, c.hash != head {
+            return groupRejected("the relay showed another commit for epoch \(kept) than the one this client applied before")
+        }
         let previous = group
         let next: GroupState
         do {
-            if let previous { next = try previous.applying(c) } else { next = try GroupState(genesis: c, pinnedOwner: config.ownerPin) }
-            if c.kind == .join, let key = key(withID: previous?.keyID) { try GroupKeys.checkProof(c, key: key.rawRepresentation) }
+            if let previous { next = try previous.applying(c) } else {
+                next = try GroupState(genesis: c, pinnedOwner: config.ownerPin)
+                // The room this session means, with the policy its link or room file says.
+                var expected: RoomPolicy?
+                if case .room(_, let p) = config.target { expected = p }
+                guard c.roomID == roomID, expected == nil || c.policy == expected else { throw GroupRuleError.wrongRoom }
+            }
             if c.kind == .create, policy == .open, let key = key(withID: c.keyID) { try GroupKeys.check(key: key.rawRepresentation, against: c) }
         } catch {
             return [.emit(.problem("the relay sent a group change that breaks the room's rules, which was ignored: \(error)"))]
@@ -50,6 +60,7 @@ extension ChatSession {
             if let last = memberships[c.subject]?.indices.last { memberships[c.subject]?[last].to = f.seq }
         case .rotate: break
         }
+        if previous == nil, config.ownerPin == nil { actions.append(.emit(.ownerPinned(next.owner))) }
         group = next
         if sentCommit?.hash == c.hash {
             sentCommit = nil
@@ -103,10 +114,11 @@ extension ChatSession {
         return verifier.keys.first { GroupKeys.keyID(roomID: roomID, key: $0.rawRepresentation) == id }
     }
 
-    /// The key to encrypt with: the chain's current key, once we are a member and while the key
-    /// is not stale (someone left and still holds it).
+    /// The key to encrypt with: the chain's current key, once we are a member, while the key is
+    /// not stale (someone left and still holds it) and no removal of ours is waiting to land (the
+    /// member being removed still holds it).
     var sendingKey: FernetKey? {
-        guard let group, group.isMember(me), !group.isKeyStale else { return nil }
+        guard let group, group.isMember(me), !group.isKeyStale, removing == nil else { return nil }
         return key(withID: group.keyID)
     }
 
@@ -146,7 +158,7 @@ extension ChatSession {
         sentCommit = nil
         let delay = commitBackoff.next()
         var actions: [Action] = [.retry(after: delay)]
-        if e.code != .rateLimited, e.code != .badCommit { actions.insert(.emit(.problem(e.message)), at: 0) }
+        if e.code != .rateLimited { actions.insert(.emit(.problem("the relay refused a change to the room (\(e.message)); trying again")), at: 0) }
         return actions
     }
 

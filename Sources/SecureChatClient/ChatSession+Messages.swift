@@ -77,7 +77,8 @@ extension ChatSession {
     }
 
     mutating func message(_ m: ServerFrame.Message) -> [Action] {
-        guard receiveSeq(m.seq) else { return [] }
+        // Judged against the chain, which comes first on every join: a message before it is not one.
+        guard group != nil, phase == .syncing || phase == .live, receiveSeq(m.seq) else { return [] }
         // Our own message, committed before its acknowledgement was lost: it counts as acknowledged.
         if m.sender.bytes == me, let i = outbox.firstIndex(where: { $0.clientID == m.clientID && $0.ciphertext == m.ciphertext }) {
             let sent = outbox.remove(at: i)

@@ -16,7 +16,7 @@ import SecureChatWire
 ///               ‖ u8 policy (0 open, 1 approval)
 ///               ‖ key id (32) ‖ access key (32, or zero for approval rooms)
 ///               ‖ u8 sealed count ‖ sealed*    sealed = member (32) ‖ enc (32) ‖ u16 ct length ‖ ct
-///               ‖ proof (32, or zero)
+///               ‖ proof (64, or zero: a join's signature by the room's current access key)
 ///     commit  = content ‖ Ed25519 signature by author over content (64)
 ///     hash    = SHA-256(commit)
 public struct GroupCommit: Sendable, Equatable {
@@ -64,10 +64,14 @@ public struct GroupCommit: Sendable, Equatable {
     public var signature: [UInt8]
 
     public static let zero = [UInt8](repeating: 0, count: 32)
+    /// An absent proof.
+    public static let noProof = [UInt8](repeating: 0, count: 64)
+    /// At most this many members, so that a key change can seal to every one (a u8 count).
+    public static let maxMembers = 255
 
     public init(roomID: String, epoch: UInt64, prev: [UInt8], kind: Kind, author: [UInt8], subject: [UInt8],
                 subjectAgreementKey: [UInt8] = zero, policy: RoomPolicy, keyID: [UInt8], accessKey: [UInt8] = zero,
-                sealed: [Sealed] = [], proof: [UInt8] = zero, signature: [UInt8] = []) {
+                sealed: [Sealed] = [], proof: [UInt8] = noProof, signature: [UInt8] = []) {
         self.roomID = roomID; self.epoch = epoch; self.prev = prev; self.kind = kind; self.author = author
         self.subject = subject; self.subjectAgreementKey = subjectAgreementKey; self.policy = policy; self.keyID = keyID
         self.accessKey = accessKey; self.sealed = sealed; self.proof = proof; self.signature = signature
@@ -80,13 +84,13 @@ public struct GroupCommit: Sendable, Equatable {
         var out = Array(Self.label.utf8) + [0]
         let id = Array(roomID.utf8)
         out.append(UInt8(truncatingIfNeeded: id.count)); out += id
-        out += Self.bigEndian(epoch, bytes: 8) + prev
+        out += SignedPayload.bigEndian(epoch, bytes: 8) + prev
         out.append(kind.rawValue)
         out += author + subject + subjectAgreementKey
         out.append(policy == .open ? 0 : 1)
         out += keyID + accessKey
         out.append(UInt8(truncatingIfNeeded: sealed.count))
-        for s in sealed { out += s.member + s.enc + Self.bigEndian(UInt64(s.ct.count), bytes: 2) + s.ct }
+        for s in sealed { out += s.member + s.enc + SignedPayload.bigEndian(UInt64(s.ct.count), bytes: 2) + s.ct }
         return out
     }
 
@@ -144,13 +148,9 @@ public struct GroupCommit: Sendable, Equatable {
             sealed.append(Sealed(member: member, enc: enc, ct: try r.take(ctLength)))
         }
         self.sealed = sealed
-        proof = try r.take(32)
+        proof = try r.take(64)
         signature = try r.take(64)
         guard r.isAtEnd else { throw .trailingBytes }
-    }
-
-    static func bigEndian(_ value: UInt64, bytes: Int) -> [UInt8] {
-        (0..<bytes).reversed().map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) }
     }
 
     /// Reads fixed-size fields; every read checks the bytes left first.

@@ -5,15 +5,15 @@ import SecureChatWire
 /// relay never does): key ids, a join's proof, and the room keys sealed in commits.
 ///
 ///     key id      = SHA-256("securechat/v2/key-id" ‖ 0x00 ‖ room id ‖ 0x00 ‖ room key)
-///     proof key   = HKDF-SHA256(IKM = room key, salt = empty, info = "securechat/v2/join-proof" ‖ 0x00 ‖ room id, L = 32)
-///     join proof  = HMAC-SHA256(proof key, commit content before the proof)
+///     join proof  = Ed25519 signature by the room's access key (see `RoomAccess`) over the commit
+///                   content before the proof; checked by `GroupState.applying` with the public
+///                   access key the state holds, so the relay checks it too
 ///     sealed key  = HPKE base mode to the member's agreement key, info "securechat/v1/room-key" ‖ 0x00 ‖ room id,
 ///                   plaintext the raw 32-byte room key (the same sealing as docs/protocol.md describes for approvals)
 ///
 /// Room keys are the raw 32 bytes of a Fernet key.
 public enum GroupKeys {
     public static let keyIDLabel = "securechat/v2/key-id"
-    public static let joinProofLabel = "securechat/v2/join-proof"
 
     public static func keyID(roomID: String, key: [UInt8]) -> [UInt8] {
         SHA256.hash(Array(keyIDLabel.utf8) + [0] + Array(roomID.utf8) + [0] + key)
@@ -26,8 +26,7 @@ public enum GroupKeys {
     }
 
     public static func joinProof(roomID: String, key: [UInt8], content: [UInt8]) throws(CryptoError) -> [UInt8] {
-        let proofKey = try HKDF.deriveKey(ikm: key, info: Array(joinProofLabel.utf8) + [0] + Array(roomID.utf8), length: 32)
-        return HMACSHA256.authenticationCode(for: content, key: proofKey)
+        try RoomAccess.signingKey(roomKey: key, roomID: roomID).signature(for: content)
     }
 
     public static func seal(_ key: [UInt8], to member: [UInt8], agreementKey: [UInt8], roomID: String) throws(CryptoError) -> GroupCommit.Sealed {
@@ -55,19 +54,6 @@ public enum GroupKeys {
         guard (try? accessKey(roomID: c.roomID, key: key, policy: c.policy)) == c.accessKey else { throw .accessKeyMismatch }
     }
 
-    /// A join commit's proof, checked with the current room key.
-    public static func checkProof(_ c: GroupCommit, key: [UInt8]) throws(GroupRuleError) {
-        guard c.kind == .join else { return }
-        guard let expected = try? joinProof(roomID: c.roomID, key: key, content: c.contentBeforeProof),
-              constantTimeEqual(expected, c.proof) else { throw .badProof }
-    }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        var d: UInt8 = 0
-        for i in a.indices { d |= a[i] ^ b[i] }
-        return d == 0
-    }
 }
 
 /// Making commits: what a member signs for each change. Each returns a signed commit that
@@ -134,6 +120,7 @@ public enum GroupCommitBuilder {
     static func rekey(_ c: inout GroupCommit, state: GroupState, newKey: [UInt8], to members: [GroupState.Member]) throws(CryptoError) {
         c.keyID = GroupKeys.keyID(roomID: state.roomID, key: newKey)
         c.accessKey = try GroupKeys.accessKey(roomID: state.roomID, key: newKey, policy: state.policy)
+        guard members.count <= GroupCommit.maxSealed else { throw CryptoError.invalidParameter("more members than a commit can seal to") }
         c.sealed = try members.map { m throws(CryptoError) in
             try GroupKeys.seal(newKey, to: m.signingKey, agreementKey: m.agreementKey, roomID: state.roomID)
         }

@@ -45,7 +45,7 @@ public struct GroupState: Sendable, Equatable {
         guard c.author == c.subject else { throw .authorNotSubject }
         if let pinnedOwner, pinnedOwner != c.author { throw .ownerNotPinned }
         try Self.checkKeys(signing: c.author, agreement: c.subjectAgreementKey)
-        guard c.sealed.isEmpty, c.proof == GroupCommit.zero else { throw .unexpectedField("sealed keys or proof") }
+        guard c.sealed.isEmpty, c.proof == GroupCommit.noProof else { throw .unexpectedField("sealed keys or proof") }
         try Self.checkAccessKey(c.accessKey, policy: c.policy)
         guard c.isSignatureValid else { throw .badSignature }
         roomID = c.roomID
@@ -92,7 +92,8 @@ public struct GroupState: Sendable, Equatable {
             try Self.checkKeys(signing: c.subject, agreement: c.subjectAgreementKey)
             try sameKey(c)
             guard c.sealed.count == 1, c.sealed[0].member == c.subject else { throw .sealedKeysMismatch }
-            guard c.proof == GroupCommit.zero else { throw .unexpectedField("proof") }
+            guard c.proof == GroupCommit.noProof else { throw .unexpectedField("proof") }
+            guard members.count < GroupCommit.maxMembers else { throw .tooManyMembers }
             next.members.append(Member(signingKey: c.subject, agreementKey: c.subjectAgreementKey, since: c.epoch))
         case .join:
             guard policy == .open else { throw .wrongPolicy }
@@ -101,13 +102,18 @@ public struct GroupState: Sendable, Equatable {
             try Self.checkKeys(signing: c.subject, agreement: c.subjectAgreementKey)
             try sameKey(c)
             guard c.sealed.isEmpty else { throw .unexpectedField("sealed keys") }
-            guard c.proof != GroupCommit.zero else { throw .missingProof }
+            guard c.proof != GroupCommit.noProof else { throw .missingProof }
+            // Signed by the current access key: only a holder of the room key can make it, and
+            // anyone (the relay too) can check it, so no one can pass a join the others refuse.
+            guard let access = try? Curve25519.Signing.PublicKey(rawRepresentation: accessKey),
+                  access.isValidSignature(c.proof, for: c.contentBeforeProof) else { throw .badProof }
+            guard members.count < GroupCommit.maxMembers else { throw .tooManyMembers }
             next.members.append(Member(signingKey: c.subject, agreementKey: c.subjectAgreementKey, since: c.epoch))
         case .remove:
             guard c.author == owner else { throw .notOwner }
             guard isMember(c.subject) else { throw .notMember }
             guard c.subject != owner else { throw .ownerCannotLeave }
-            guard c.subjectAgreementKey == GroupCommit.zero, c.proof == GroupCommit.zero else { throw .unexpectedField("agreement key or proof") }
+            guard c.subjectAgreementKey == GroupCommit.zero, c.proof == GroupCommit.noProof else { throw .unexpectedField("agreement key or proof") }
             next.members.removeAll { $0.signingKey == c.subject }
             try next.changeKey(c)
         case .leave:
@@ -115,7 +121,7 @@ public struct GroupState: Sendable, Equatable {
             guard isMember(c.subject) else { throw .notMember }
             guard c.subject != owner else { throw .ownerCannotLeave }
             try sameKey(c)
-            guard c.sealed.isEmpty, c.subjectAgreementKey == GroupCommit.zero, c.proof == GroupCommit.zero else {
+            guard c.sealed.isEmpty, c.subjectAgreementKey == GroupCommit.zero, c.proof == GroupCommit.noProof else {
                 throw .unexpectedField("sealed keys, agreement key or proof")
             }
             next.members.removeAll { $0.signingKey == c.subject }
@@ -124,7 +130,7 @@ public struct GroupState: Sendable, Equatable {
             guard isMember(c.author) else { throw .authorNotMember }
             guard others else { throw .authorNotSubject }
             guard mayRotate(c.author) else { throw .rotationNotDue }
-            guard c.subjectAgreementKey == GroupCommit.zero, c.proof == GroupCommit.zero else { throw .unexpectedField("agreement key or proof") }
+            guard c.subjectAgreementKey == GroupCommit.zero, c.proof == GroupCommit.noProof else { throw .unexpectedField("agreement key or proof") }
             try next.changeKey(c)
         }
         return next
@@ -175,6 +181,7 @@ public enum GroupRuleError: Error, Sendable, Equatable, CustomStringConvertible 
     case notGenesis, ownerNotPinned, wrongRoom, wrongEpoch(expected: UInt64, got: UInt64), wrongPrevious, wrongPolicy
     case badSignature, authorNotMember, authorNotSubject, alreadyMember, notMember, notOwner, ownerCannotLeave
     case rotationNotDue, wrongKey, keyReused, sealedKeysMismatch, missingProof, invalidKey(String), unexpectedField(String)
+    case tooManyMembers
     /// Checks that need the room key (`GroupKeys`).
     case badProof, sealedKeyUnopenable, sealedKeyMismatch, accessKeyMismatch
 
@@ -201,6 +208,7 @@ public enum GroupRuleError: Error, Sendable, Equatable, CustomStringConvertible 
         case .missingProof: "missing_proof"
         case .invalidKey: "invalid_key"
         case .unexpectedField: "unexpected_field"
+        case .tooManyMembers: "too_many_members"
         case .badProof: "bad_proof"
         case .sealedKeyUnopenable: "sealed_key_unopenable"
         case .sealedKeyMismatch: "sealed_key_mismatch"
@@ -230,7 +238,8 @@ public enum GroupRuleError: Error, Sendable, Equatable, CustomStringConvertible 
         case .missingProof: "a join must prove it holds the room key"
         case .invalidKey(let what): "the commit's \(what) is not a valid public key"
         case .unexpectedField(let what): "the commit carries \(what) its kind does not allow"
-        case .badProof: "the join's proof does not verify with the room key"
+        case .tooManyMembers: "a room's group state holds at most \(GroupCommit.maxMembers) members"
+        case .badProof: "the join's proof is not a signature by the room's current access key"
         case .sealedKeyUnopenable: "the key sealed to us does not open"
         case .sealedKeyMismatch: "the room key is not the key the commit names"
         case .accessKeyMismatch: "the commit's access key is not derived from its room key"

@@ -51,7 +51,8 @@ public enum SignedPayload {
         Array(RelayProtocol.Label.roomAccessKey.utf8) + Array(roomID.utf8)
     }
 
-    static func bigEndian(_ value: UInt64, bytes: Int) -> [UInt8] {
+    /// The low `bytes` bytes of `value`, most significant first (the integers of every signed layout).
+    public static func bigEndian(_ value: UInt64, bytes: Int) -> [UInt8] {
         (0..<bytes).reversed().map { UInt8(truncatingIfNeeded: value >> (8 * UInt64($0))) }
     }
 }

@@ -33,6 +33,8 @@ final class ChatUI: Sendable {
         var synced = false
         var inputEnded = false
         var failure: Failure?
+        /// Nothing more is written for this session (it met a room it must not change).
+        var frozen = false
         var disconnectedSince: UInt64?
         /// The connection was lost since the last sync: say so when it is back.
         var lost = false
@@ -105,7 +107,7 @@ final class ChatUI: Sendable {
                 notes.append("waiting for a member of the room to let you in (they see your name and fingerprint "
                              + "\(s.setup.identity.publicIdentity.fingerprint))")
             case .joined(let room):
-                persist(&s) { try $0.setup.saveRoom(joined: room, keys: room.keys) }
+                quit = keep(&s) { try $0.setup.saveRoom(joined: room, keys: room.keys) } || quit
                 if mode == .interactive, !s.synced {
                     let name = room.name.map { TerminalText.sanitize($0) } ?? room.roomID
                     notes.append("joined \(name) as \(room.role.rawValue); /help lists the commands")
@@ -180,10 +182,13 @@ final class ChatUI: Sendable {
                 case .send, .history: break
                 }
             case .roomKeysChanged(let keys):
-                persist(&s) { try $0.setup.saveKeys(keys) }
+                if !s.frozen { quit = keep(&s) { try $0.setup.saveKeys(keys) } || quit }
+            case .ownerPinned(let owner):
+                if !s.frozen { persist(&s) { try $0.setup.pinOwner(owner) } }
             case .knownKeysChanged(let keys):
                 persist(&s) { _ in try ClientFiles.saveKnownKeys(keys) }
             case .resumeStateChanged(let r):
+                guard !s.frozen else { break }
                 s.resume = r
                 guard let room = session.roomID else { break }
                 // A listener saves as it goes (it ends by interruption); the others save once, at the end.
@@ -225,6 +230,23 @@ final class ChatUI: Sendable {
         if s.kept.count > Self.historyKept { s.kept.removeFirst(s.kept.count - Self.historyKept) }
     }
 
+    /// Writes the room file; a refusal to touch a room kept here (`Failure` with status 3) ends
+    /// the session, and nothing more of it is saved. True when the session must end.
+    private func keep(_ s: inout State, _ body: (inout State) throws -> Void) -> Bool {
+        do {
+            try body(&s)
+            return false
+        } catch let f as Failure where f.status == .authentication {
+            if s.failure == nil { s.failure = f }
+            s.resume = nil
+            s.frozen = true
+            return true
+        } catch {
+            Diagnostics.warning(((error as? Failure) ?? Failure(error))?.message ?? "\(error)")
+            return false
+        }
+    }
+
     private func persist(_ s: inout State, _ body: (inout State) throws -> Void) {
         do {
             try body(&s)
@@ -237,7 +259,7 @@ final class ChatUI: Sendable {
     func finish() {
         editor?.stop()
         state.withLock { s in
-            guard let r = s.resume, let room = s.session?.roomID else { return }
+            guard !s.frozen, let r = s.resume, let room = s.session?.roomID else { return }
             let position: Bool
             switch mode {
             case .interactive, .plain, .listen: position = true

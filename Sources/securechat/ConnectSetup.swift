@@ -93,6 +93,17 @@ struct ConnectSetup {
     mutating func saveRoom(joined: JoinedRoom, keys: [FernetKey]) throws {
         self.joined = joined
         guard !keys.isEmpty, let id = RoomID(joined.roomID) else { return }
+        // A room this session did not start from, but kept here already (a join code answered with
+        // a known room's id): never replace it. Its owner pin must be the one this session trusts.
+        if room == nil, let path = try? roomFile ?? RoomStore.path(for: id), Paths.exists(path) {
+            let kept = try RoomStore.load(file: path)
+            guard kept.owner == nil || kept.owner == ownerPin else {
+                throw Failure("the relay answered with room \(id), which you keep with another owner; nothing of it was changed",
+                              hint: "connect to your room with 'securechat connect --room \(id)'", status: .authentication)
+            }
+            room = kept
+            roomFile = path
+        }
         if var room {
             guard room.keys != keys || room.expires != UInt64(max(0, joined.expiresAt)) else { return }
             room.keys = keys
@@ -113,6 +124,16 @@ struct ConnectSetup {
         try writeRoom(made, to: path)
         room = made
         roomFile = path
+    }
+
+    /// The owner the room's chain names, kept as the room's pin when nothing pinned it before.
+    mutating func pinOwner(_ owner: [UInt8]) throws {
+        guard ownerPin == nil else { return }
+        ownerPin = owner
+        guard var room, room.owner == nil else { return }
+        room.owner = owner
+        try writeRoom(room, to: roomFile ?? RoomStore.path(for: room.id))
+        self.room = room
     }
 
     /// After a rotation or an approval: the room file gets the new keys.

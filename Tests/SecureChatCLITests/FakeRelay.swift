@@ -16,6 +16,8 @@ import Glibc
 /// - `live`: joined, a roster and a knock with hostile names and note, synced, an unsolicited
 ///   `error`; every `send` is answered with an `error` naming its `client_id`.
 /// - `deny`: `knock` is answered with `denied` and a hostile reason.
+/// - `code`: a knock by join code is answered with `room_id` (a room the client may keep already)
+///   and at once approved by the relay's own owner, with the relay's key; the join gets that chain.
 /// - `inject`: as `live`, but after `synced` the relay hands the client a room key of its own,
 ///   in a rotation signed by a stranger and in one of the owner's rotations re-sealed by the
 ///   relay; every `send` is acknowledged and its ciphertext written to `recorded`.
@@ -85,6 +87,12 @@ while True:
                 send(c, {"type": "authenticated", "signing_key": f["signing_key"]})
             elif t == "join" and mode == "refuse":
                 send(c, {"type": "error", "code": "not_member", "message": text, "room_id": room})
+            elif t == "join" and mode == "code":
+                send(c, {"type": "joined", "room_id": room, "role": "member", "policy": "approval", "name": text,
+                         "expires_at": 4102444800, "max_members": 50, "last_seq": 1})
+                for i, commit in enumerate(signed["approval"]):
+                    send(c, {"type": "commit", "room_id": room, "seq": i, "commit": commit, "time": 1700000000})
+                send(c, {"type": "synced", "room_id": room, "seq": 1})
             elif t == "join":
                 send(c, {"type": "joined", "room_id": room, "role": "member", "policy": "open", "name": text,
                          "expires_at": 4102444800, "max_members": 50, "last_seq": 0})
@@ -107,6 +115,9 @@ while True:
                 send(c, {"type": "ack", "room_id": room, "client_id": f["client_id"], "seq": 10})
             elif t == "send":
                 send(c, {"type": "error", "code": "frame_too_large", "message": text, "room_id": room, "client_id": f["client_id"]})
+            elif t == "knock" and mode == "code":
+                send(c, {"type": "knocked", "room_id": signed["room"], "knock_id": "K" * 22, "expires_at": 4102444800})
+                send(c, {"type": "approved", "room_id": signed["room"], "commit": signed["approval"][1]})
             elif t == "knock":
                 send(c, {"type": "denied", "room_id": room or "R" * 22, "reason": text})
     except Exception:
@@ -120,7 +131,15 @@ while True:
         let owner = Identity.generate(), knocker = Identity.generate()
         let relayKey = FernetKey.generate()
         self.relayKey = relayKey
-        var chain = [String](), inject = [String]()
+        var chain = [String](), inject = [String](), approval = [String]()
+        if let member, mode == "code" {
+            let create = try GroupCommitBuilder.create(roomID: roomID, policy: .approval, key: relayKey.rawRepresentation,
+                                                       owner: owner.signingKey, ownerAgreementKey: owner.agreementKey.publicKey.rawRepresentation)
+            let add = try GroupCommitBuilder.add(try GroupState(genesis: create, pinnedOwner: nil), joiner: member.signingKey.publicKey.rawRepresentation,
+                                                 joinerAgreementKey: member.agreementKey.publicKey.rawRepresentation,
+                                                 key: relayKey.rawRepresentation, by: owner.signingKey)
+            approval = [b64(create.bytes), b64(add.bytes)]
+        }
         if let member, let roomKey {
             let key = roomKey.rawRepresentation
             let create = try GroupCommitBuilder.create(roomID: roomID, policy: .open, key: key, owner: owner.signingKey,
@@ -151,6 +170,8 @@ while True:
                       "agreement_key": b64(owner.agreementKey.publicKey.rawRepresentation)],
             "chain": chain,
             "inject": inject,
+            "approval": approval,
+            "room": roomID,
             "record": dir.appendingPathComponent("sent.txt").path,
             "knocker": ["member": b64(knocker.signingKey.publicKey.rawRepresentation), "agreement_key": b64(knockerAgreement),
                         "binding": b64(try knocker.signingKey.signature(for: Array("securechat/v2/agreement-key".utf8) + [0] + knockerAgreement))],

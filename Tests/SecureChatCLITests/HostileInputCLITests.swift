@@ -155,4 +155,27 @@ import Glibc
         let roomFile = try String(contentsOfFile: alice.rooms + "/AAAAAAAAAAAAAAAAAAAAAA.json", encoding: .utf8)
         #expect(!roomFile.contains(relay.relayKey.encoded))
     }
+
+    /// Review of the group state, 1: a relay answered a join code with the id of a room the client
+    /// already keeps, approved the client itself with a key of its own, and the client replaced
+    /// that room's file (its owner pin and keys) with the relay's. Now such a room is left alone.
+    @Test func aJoinCodeAnsweredWithAKeptRoomChangesNothing() throws {
+        let alice = try Person("alice")
+        let id = "BBBBBBBBBBBBBBBBBBBBBA"
+        let relay = try FakeRelay(mode: "code", text: "relay", member: try alice.identity, roomID: id)
+        let pin = Base64.encode(Identity.generate().signingKey.publicKey.rawRepresentation, alphabet: .url, padded: false)
+        let file = """
+            {"created": "2026-01-01T00:00:00Z", "expires": "2099-01-01T00:00:00Z", "format": "securechat-room/1", "id": "\(id)",
+             "keys": ["\(Self.roomKey.encoded)"], "max_members": 50, "name": "ours", "owner": "\(pin)", "policy": "approval",
+             "server": "http://127.0.0.1:9"}
+            """
+        let path = alice.rooms + "/\(id).json"
+        try FileManager.default.createDirectory(atPath: alice.rooms, withIntermediateDirectories: true)
+        try Data(file.utf8).write(to: URL(fileURLWithPath: path))
+        chmod(path, 0o600)
+        let r = try alice.run(["connect", "--code", "123456", "--server", relay.url, "--history"], timeout: 30)
+        #expect(r.status == 3, "\(r.stderr)")
+        #expect(r.stderr.contains("which you keep with another owner"), "\(r.stderr)")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == file)
+    }
 }

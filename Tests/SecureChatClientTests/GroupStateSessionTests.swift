@@ -164,6 +164,52 @@ import SecureChatWire
         #expect(said.messages.first?.sender.looksLike == "bob")
     }
 
+    // Review of the group state, 2: the chain shown must pass through the commit kept last time,
+    // not merely reach its epoch (a longer fork would otherwise do).
+    @Test func aLongerForkIsRefusedAtTheKeptEpoch() throws {
+        var s = Self.room(People.bob, name: "bob")
+        let leave = try GroupCommitBuilder.leave(s.chain!.state, by: People.carol.signingKey)
+        s.feed(s.chain!.append(leave, seq: 1))
+        let kept = s.session.resumeState
+        // Another history from epoch 2: the owner rotates instead, and then again, past the kept epoch.
+        var fork = ScriptedChain(owner: People.alice, members: [People.alice, People.bob, People.carol], policy: .open)
+        let r1 = try GroupCommitBuilder.rotate(fork.state, newKey: FernetKey.generate().rawRepresentation, by: People.alice.signingKey)
+        fork.append(r1, seq: 1)
+        let r2 = try GroupCommitBuilder.rotate(fork.state, newKey: FernetKey.generate().rawRepresentation, by: People.alice.signingKey)
+        fork.append(r2, seq: 2)
+        var later = Script(People.bob, name: "bob", resume: kept)
+        later.chain = fork
+        later.joinOpenRoom(roster: [(People.alice, "alice", .owner), (People.bob, "bob", .member), (People.carol, "carol", .member)])
+        guard case .untrustedRelay? = later.actions.finish else { Issue.record("accepted a fork longer than the kept chain"); return }
+        #expect(!later.actions.events.contains { if case .roomKeysChanged = $0 { true } else { false } })
+    }
+
+    // Review 5: messages before the chain are not judged against nothing.
+    @Test func messagesBeforeTheChainAreIgnored() {
+        var s = Script(People.bob, name: "bob")
+        s.open()
+        s.feed(Relay.hello())
+        #expect(s.feed(Relay.message(1, from: People.mallory, counter: 1, text: "before any chain")).isEmpty)
+    }
+
+    // Review 7: while a removal is on its way, nothing is sent under the key the member still holds.
+    @Test func messagesWaitForAPendingRemoval() throws {
+        var s = Self.room()
+        guard case .commit(let frame)? = s.record(s.session.remove("carol")).writes.first else { Issue.record("no removal"); return }
+        #expect(s.record(s.session.send("after carol", now: Relay.now)).sends.isEmpty)
+        let remove = try GroupCommit(parsing: frame.commit.bytes)
+        let landed = s.feed(s.chain!.append(remove, seq: 1))
+        #expect(landed.sends.count == 1)
+    }
+
+    // Review 11: a chain for another room, or with another policy than the link's, is refused.
+    @Test func aChainForAnotherRoomOrPolicyIsRefused() {
+        var s = Script(People.bob, name: "bob", target: .room(Relay.room, policy: .approval), keys: [Relay.key])
+        s.chain = ScriptedChain(owner: People.alice, members: [People.alice, People.bob], policy: .open)
+        s.joinOpenRoom(roster: [(People.alice, "alice", .owner), (People.bob, "bob", .member)])
+        guard case .untrustedRelay? = s.actions.finish else { Issue.record("accepted an open room's chain for an approval link"); return }
+    }
+
     @Test func theOwnerCannotLeave() {
         var s = Self.room()
         #expect(s.record(s.session.leave(now: Relay.now)).problems.first?.contains("own this room") == true)

@@ -57,7 +57,6 @@ enum Replay {
                 let commit = try GroupCommit(parsing: hex(entry["commit"] as? String ?? ""))
                 var next: GroupState
                 if let state { next = try state.applying(commit) } else { next = try GroupState(genesis: commit, pinnedOwner: pinned) }
-                if let key { try GroupKeys.checkProof(commit, key: key) }
                 if commit.kind == .create, let key { try GroupKeys.check(key: key, against: commit) }
                 if let readerKey, let readerID, let opened = try GroupKeys.openSealed(commit, member: readerID, privateKey: readerKey) {
                     key = opened
@@ -82,9 +81,9 @@ enum Scenarios {
         securechat group-state vectors (docs/protocol.md, "Group state"). Each case applies its commits in order, \
         starting from nothing (the first must found the room; pinned_owner, when not null, is the owner key the invite \
         pins). A commit whose verdict is not "ok" is not applied: the next commit is judged against the same state. \
-        After the public rules, the reader (reader = its signing key, reader_agreement_private = its X25519 private \
-        key) checks what needs the room key: a join's proof with the key it holds (room_key at first), a create's key \
-        id against room_key, and any key sealed to it (which then becomes the key it holds). All binary values are hex.
+        After the public rules (a join's proof included: a signature by the state's access key), the reader (reader = \
+        its signing key, reader_agreement_private = its X25519 private key) checks what needs the room key: a create's \
+        key id against room_key, and any key sealed to it (which then becomes the key it holds). All binary values are hex.
         """
 
     struct Person {
@@ -213,7 +212,7 @@ enum Scenarios {
         let o1 = try o0.applying(bobJoins)
         let forgedJoin = try B.join(o0, key: key2, agreementKey: mallory.agreementKey, by: mallory.signing)
         var noProof = try B.join(o0, key: key1, agreementKey: mallory.agreementKey, by: mallory.signing)
-        noProof.proof = GroupCommit.zero; try noProof.sign(with: mallory.signing)
+        noProof.proof = GroupCommit.noProof; try noProof.sign(with: mallory.signing)
         var junkAccess = try B.rotate(o1, newKey: key2, by: owner.signing)
         junkAccess.accessKey = try RoomAccess.signingKey(roomKey: key3, roomID: room).publicKey.rawRepresentation
         try junkAccess.sign(with: owner.signing)
