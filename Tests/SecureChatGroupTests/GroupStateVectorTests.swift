@@ -11,7 +11,7 @@ import TestSupport
 /// writes the file anew from the scenarios below; otherwise the file is read and every verdict
 /// checked, so the file cannot drift from the rules.
 @Suite struct GroupStateVectorTests {
-    static let file = Vectors.repositoryRoot.appendingPathComponent("Tests/Vectors/group-state/chains.json")
+    static let file = Vectors.url("group-state/chains.json")
 
     @Test func vectorsHoldForTheseRules() throws {
         if ProcessInfo.processInfo.environment["SECURECHAT_WRITE_VECTORS"] == "1" {

@@ -1,7 +1,7 @@
 import Foundation
 
-/// Where the shared conformance vectors live: `$SECURECHAT_VECTORS`, or `../shared/vectors`
-/// beside the checkout (as CI lays it out).
+/// Where the conformance vectors live: `$SECURECHAT_VECTORS`, or `Tests/Vectors` in the
+/// repository (see its README for where each set comes from).
 public enum Vectors {
     public static let repositoryRoot: URL = {
         var url = URL(fileURLWithPath: #filePath)
@@ -13,7 +13,7 @@ public enum Vectors {
         if let env = ProcessInfo.processInfo.environment["SECURECHAT_VECTORS"] {
             return URL(fileURLWithPath: env)
         }
-        return repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/vectors")
+        return repositoryRoot.appendingPathComponent("Tests/Vectors")
     }()
 
     public static func url(_ relative: String) -> URL { directory.appendingPathComponent(relative) }
