@@ -24,8 +24,6 @@ public struct GroupState: Sendable, Equatable {
     public private(set) var members: [Member]
     /// Id of the room key in force (`GroupKeys.keyID`).
     public private(set) var keyID: [UInt8]
-    /// The epoch whose commit introduced the key in force.
-    public private(set) var keyEpoch: UInt64
     public private(set) var accessKey: [UInt8]
     /// A member left since the key last changed: it still holds the key, so a rotation is due.
     public private(set) var isKeyStale: Bool
@@ -55,7 +53,6 @@ public struct GroupState: Sendable, Equatable {
         head = c.hash
         members = [Member(signingKey: c.author, agreementKey: c.subjectAgreementKey, since: 0)]
         keyID = c.keyID
-        keyEpoch = 0
         accessKey = c.accessKey
         isKeyStale = false
         keyHistory = [(c.keyID, nil)]
@@ -66,9 +63,6 @@ public struct GroupState: Sendable, Equatable {
 
     /// Whether `key` may issue a `rotate` now.
     public func mayRotate(_ key: [UInt8]) -> Bool { isMember(key) && (key == owner || isKeyStale) }
-
-    /// The epoch at which the key with `id` was retired, nil while it is current or unknown.
-    public func retiredAt(keyID id: [UInt8]) -> UInt64? { keyHistory.first { $0.id == id }?.retiredAt }
 
     /// The next state, or the rule `c` breaks. The checks run in a fixed order, so every
     /// implementation gives the same verdict for the same commit (see the shared vectors).
@@ -151,7 +145,6 @@ public struct GroupState: Sendable, Equatable {
         if let i = keyHistory.lastIndex(where: { $0.retiredAt == nil }) { keyHistory[i].retiredAt = c.epoch }
         keyHistory.append((c.keyID, nil))
         keyID = c.keyID
-        keyEpoch = c.epoch
         accessKey = c.accessKey
         isKeyStale = false
     }

@@ -261,8 +261,4 @@ import SecureChatWire
         #expect(s.feed(.code(.init(roomID: Relay.room, code: "482913", expiresAt: 99))).events == [.codeChanged(code: "482913", expiresAt: 99)])
         #expect(s.session.code?.code == "482913")
     }
-
-    @Test func roomKeySealInfoIsTheWireOne() {
-        #expect(RoomKeySeal.info(roomID: Relay.room) == SignedPayload.roomKeyInfo(roomID: Relay.room))
-    }
 }

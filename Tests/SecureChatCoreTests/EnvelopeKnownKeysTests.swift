@@ -89,19 +89,4 @@ import SecureChatCrypto
         // Signal's length: twelve groups of five digits, about 100 bits for each member's keys.
         #expect(n.count == 71 && n.split(separator: " ").count == 12 && n.split(separator: " ").allSatisfy { $0.count == 5 && $0.allSatisfy(\.isNumber) })
     }
-
-    // MARK: sealed room keys
-
-    @Test func sealedRoomKeyOpensOnlyForItsRecipientAndRoom() throws {
-        let key = FernetKey.generate()
-        let (enc, ct) = try RoomKeySeal.seal(key, to: Fixed.bob.agreementKey.publicKey, roomID: Fixed.room)
-        #expect(enc.count == 32 && ct.count == 32 + 16)
-        #expect(RoomKeySeal.open(enc: enc, ct: ct, identity: Fixed.bob, roomID: Fixed.room) == key)
-        #expect(RoomKeySeal.open(enc: enc, ct: ct, identity: Fixed.mallory, roomID: Fixed.room) == nil)
-        #expect(RoomKeySeal.open(enc: enc, ct: ct, identity: Fixed.bob, roomID: Fixed.otherRoom) == nil)
-        var altered = ct
-        altered[0] ^= 1
-        #expect(RoomKeySeal.open(enc: enc, ct: altered, identity: Fixed.bob, roomID: Fixed.room) == nil)
-        #expect(RoomKeySeal.info(roomID: "r") == Array("securechat/v1/room-key".utf8) + [0, 0x72])
-    }
 }
