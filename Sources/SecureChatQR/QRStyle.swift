@@ -40,9 +40,6 @@ public struct QRStyle: Sendable, Equatable {
         self.background = background
     }
 
-    /// Whether the colours are the plain defaults, so a grayscale image loses nothing.
-    var isBlackOnWhite: Bool { foreground == .black && background == .white }
-
     /// Modules per side including the quiet zone on both sides.
     func modulesPerSide(for code: QRCode) -> Int { code.size + 2 * margin }
 }

@@ -20,6 +20,17 @@ struct PNGHeader: Equatable {
         bitDepth = png[24]
         colorType = png[25]
     }
+
+    /// Whether a chunk of this type appears anywhere in the file (walking the chunk lengths).
+    static func hasChunk(_ type: String, in png: [UInt8]) -> Bool {
+        var at = 8
+        while at + 8 <= png.count {
+            let length = png[at..<at + 4].reduce(0) { $0 << 8 | Int($1) }
+            if Array(png[at + 4..<at + 8]) == Array(type.utf8) { return true }
+            at += 12 + length
+        }
+        return false
+    }
 }
 
 @Suite struct PNGHeaderTests {
@@ -33,21 +44,30 @@ struct PNGHeader: Equatable {
         #expect(header.height == header.width)
     }
 
-    @Test func blackOnWhiteIsEightBitGray() throws {
+    /// Every pair of colours is a two-entry palette packed to one bit per pixel, like
+    /// `qrencode`'s output: the smallest PNG that renders the colours exactly.
+    @Test(arguments: zip(["000000", "000000", "00000080", "1a237e"], ["ffffff", "ffffff00", "ffffff", "fff9c4"]))
+    func anyColorsAreOneBitPalette(foreground: String, background: String) throws {
+        let style = try QRStyle(foreground: RGBAColor(hex: foreground), background: RGBAColor(hex: background))
         let code = try QRCode(encoding: Fixtures.shortLink, level: .low)
-        let header = try #require(PNGHeader(PNGRenderer.render(code, style: .standard)))
-        #expect(header.bitDepth == 8)
-        #expect(header.colorType == 0)
+        let png = try PNGRenderer.render(code, style: style)
+        let header = try #require(PNGHeader(png))
+        #expect(header.bitDepth == 1)
+        #expect(header.colorType == 3)
+        // A transparency chunk only when a colour is not opaque.
+        let opaque = style.foreground.a == 255 && style.background.a == 255
+        #expect(PNGHeader.hasChunk("tRNS", in: png) == !opaque)
+        #expect(PNGHeader.hasChunk("PLTE", in: png))
     }
 
-    @Test(arguments: zip(["000000", "00000080", "1a237e"], ["ffffff00", "ffffff", "fff9c4"]))
-    func anyOtherColorsAreRGBA(foreground: String, background: String) throws {
-        let style = try QRStyle(foreground: RGBAColor(hex: foreground), background: RGBAColor(hex: background))
-        try #require(style.foreground != .black || style.background != .white)
-        let code = try QRCode(encoding: Fixtures.shortLink, level: .low)
-        let header = try #require(PNGHeader(PNGRenderer.render(code, style: style)))
-        #expect(header.bitDepth == 8)
-        #expect(header.colorType == 6)
+    /// The largest image the renderer accepts still fits its first write or is retried at the
+    /// size libpng asks for: the bytes are a whole PNG either way.
+    @Test func largestImageIsWhole() throws {
+        let code = try QRCode(encoding: Fixtures.nearLimitLink, level: .low)
+        let moduleSize = 8192 / (code.size + 8)
+        let png = try PNGRenderer.render(code, style: QRStyle(moduleSize: moduleSize, margin: 4))
+        #expect(Array(png.suffix(8)) == [0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
+        #expect(try #require(PNGHeader(png)).width == (code.size + 8) * moduleSize)
     }
 
     @Test func refusesAbsurdImageSize() throws {
