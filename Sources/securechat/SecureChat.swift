@@ -23,7 +23,7 @@ struct SecureChat: AsyncParsableCommand {
         signal(SIGPIPE, SIG_IGN)
         SignalCleanup.install()
         do {
-            var command = try parseAsRoot()
+            var command = try DirectParse.parse(Array(CommandLine.arguments.dropFirst()))
             if var command = command as? AsyncParsableCommand {
                 try await command.run()
             } else {
