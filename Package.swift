@@ -9,6 +9,9 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // ML-KEM-768 / X-Wing and HPKE for age's post-quantum recipients (OpenSSL 3.0 has no ML-KEM).
+        // Already built for the relay's TLS (swift-certificates), so it adds little build time.
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.5.2"),
         // The relay: HTTP and WebSocket server, embedded SQLite store, structured logs.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         // Also the client's WebSocket (HummingbirdWSClient).
@@ -33,8 +36,10 @@ let package = Package(
             name: "CPNG", pkgConfig: "libpng",
             providers: [.apt(["libpng-dev"])]),
 
-        // The only importer of COpenSSL.
-        .target(name: "SecureChatCrypto", dependencies: ["COpenSSL"]),
+        // The only importer of COpenSSL, and of swift-crypto (for MLKEM768-X25519 only).
+        .target(
+            name: "SecureChatCrypto",
+            dependencies: ["COpenSSL", .product(name: "Crypto", package: "swift-crypto")]),
         // Formats and domain: values in, values or typed errors out. No printing, exiting or sockets.
         // Wire for the protocol's identifier rules (a room id is defined once, there).
         .target(name: "SecureChatCore", dependencies: ["SecureChatCrypto", "SecureChatWire"]),

@@ -186,7 +186,7 @@ _securechat() {
 
 _securechat_keygen() {
     repeating_flags=()
-    non_repeating_flags=(--fernet --passphrase -p --json --version -h --help)
+    non_repeating_flags=(--fernet --pq --passphrase -p --json --version -h --help)
     repeating_options=()
     non_repeating_options=(--output -o -y --passphrase-fd --work-factor)
     __securechat_offer_flags_options 0

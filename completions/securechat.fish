@@ -23,7 +23,7 @@ function __securechat_parse_tokens -S
         __securechat_parse_subcommand 0 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'keygen'
-            __securechat_parse_subcommand 0 'o/output=' 'y=' 'fernet' 'p/passphrase' 'passphrase-fd=' 'work-factor=' 'json' 'version' 'h/help'
+            __securechat_parse_subcommand 0 'o/output=' 'y=' 'fernet' 'pq' 'p/passphrase' 'passphrase-fd=' 'work-factor=' 'json' 'version' 'h/help'
         case 'room'
             __securechat_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
@@ -105,7 +105,7 @@ end
 complete -c 'securechat' -f
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat" version' -l 'version' -d 'Show the version.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat" -eq 1' -fa 'keygen' -d 'Make an identity (age X25519 key pair) or a room key.'
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat" -eq 1' -fa 'keygen' -d 'Make an identity (age X25519 key pair), a post-quantum file key or a room key.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat" -eq 1' -fa 'room' -d 'Create, list, show and delete rooms (room files hold the room keys).'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat" -eq 1' -fa 'invite-qr' -d 'Draw an invite link as a QR code: PNG, SVG or terminal text.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat" -eq 1' -fa 'encrypt' -d 'Encrypt a message or file to a room key, to age recipients, or with a passphrase.'
@@ -117,6 +117,7 @@ complete -c 'securechat' -n '__securechat_should_offer_completions_for_positiona
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat keygen" o output' -l 'output' -s 'o' -d 'Write the identity (or key) to FILE; \'-\' for standard output.' -rF
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat keygen" y' -s 'y' -d 'Print the public identity of the identity file FILE (\'-\' for stdin).' -rF
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat keygen" fernet' -l 'fernet' -d 'Make a room (Fernet) key instead of an identity.'
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat keygen" pq' -l 'pq' -d 'Make a hybrid post-quantum age identity (ML-KEM-768 + X25519, recipient age1pq1…) for files.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat keygen" p passphrase' -l 'passphrase' -s 'p' -d 'Encrypt the identity file with a passphrase (scrypt), as \'age -p\' would.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat keygen" passphrase-fd' -l 'passphrase-fd' -d 'Read the passphrase from file descriptor N instead of the terminal.' -rfka ''
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat keygen" work-factor' -l 'work-factor' -d 'scrypt work factor (log2 of N) for --passphrase.' -rfka ''
@@ -165,7 +166,7 @@ complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat encrypt" key-fd' -l 'key-fd' -d 'Read the room key(s) from file descriptor N (e.g. 3 with \'3<room.key\').' -rfka ''
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat encrypt" room' -l 'room' -d 'Use the key(s) of room ID (see \'securechat room list\') or of a room FILE.' -rfka '(__securechat_custom_completion ---completion encrypt -- --room (count (__securechat_tokens -pc)) (__securechat_tokens -tC))'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat encrypt" invite' -l 'invite' -d 'Use the key in an open room\'s invite LINK (other users can see arguments: prefer --room).' -rfka ''
-complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat encrypt"' -s 'r' -d 'Encrypt to the age recipient RECIPIENT (age1…); repeatable.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat encrypt"' -s 'r' -d 'Encrypt to the age recipient RECIPIENT (age1… or age1pq1…); repeatable.' -rfka ''
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat encrypt"' -s 'R' -d 'Encrypt to the recipients listed in FILE, one per line (\'-\' for stdin); repeatable.' -rF
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat encrypt"' -s 'i' -d 'Encrypt to the public key of the identity file FILE (yourself); repeatable.' -rF
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat encrypt" p passphrase' -l 'passphrase' -s 'p' -d 'Encrypt with a passphrase (age scrypt recipient).'

@@ -87,6 +87,8 @@ extension Failure {
             self.init(e.message, hint: "pass an identity file with -i, or make the default one with 'securechat keygen'", status: .usage)
         case .noRecipients:
             self.init(e.message, hint: "pass -r age1..., -R FILE, -i FILE or -p", status: .usage)
+        case .mixedPostQuantumRecipients:
+            self.init(e.message, hint: "encrypt to age1pq1... recipients only (each person makes one with 'securechat keygen --pq'), or to age1... recipients only", status: .usage)
         case .passphraseRequired:
             self.init(e.message, hint: "pass it with --passphrase-fd N or SECURECHAT_PASSPHRASE", status: .usage)
         case .emptyPassphrase:

@@ -7,9 +7,10 @@ struct Inspect: ParsableCommand {
         abstract: "Say what an input is without decrypting it.",
         discussion: """
             Recognises Fernet tokens (with the time each claims; unauthenticated, since no key is \
-            used), age files (armor, recipient types, sizes), age identity files (their public key \
-            and fingerprint, never the secret), age recipients and invite links. With --json, one \
-            JSON object per item, one per line.
+            used), age files (armor, recipient stanza types such as X25519 or the post-quantum \
+            mlkem768x25519, sizes), age identity files (their public key and fingerprint, never the \
+            secret), age recipients (age1… and age1pq1…) and invite links. With --json, one JSON \
+            object per item, one per line.
             """)
 
     @Flag(help: "Print one JSON object per item instead of text.")
@@ -51,11 +52,13 @@ struct Inspection {
         var f: [String: JSONScalar] = [
             "type": "age", "armored": .bool(info.armored), "stanzas": .list(info.stanzaTypes),
             "header_size": .int(info.headerSize), "payload_size": .int(info.payloadSize),
+            "post_quantum": .bool(info.isPostQuantum),
         ]
         if let p = info.plaintextSize { f["plaintext_size"] = .int(p) }
         let kinds = info.isPassphraseEncrypted ? "a passphrase (scrypt)" :
             Dictionary(grouping: info.stanzaTypes, by: { $0 }).sorted { $0.key < $1.key }
-                .map { "\($0.value.count) \($0.key)" }.joined(separator: ", ")
+                .map { "\($0.value.count) \($0.key)\($0.key == AgeFileInfo.postQuantumStanzaType ? " (post-quantum)" : "")" }
+                .joined(separator: ", ")
         let text = """
             age file\(info.armored ? " (armored)" : "")
               encrypted to: \(kinds)
@@ -68,7 +71,11 @@ struct Inspection {
     /// Text inputs: Fernet tokens (one per line), identity files, recipients.
     static func text(_ bytes: [UInt8]) throws -> [Inspection] {
         let text = String(decoding: bytes, as: UTF8.self)
-        if text.contains("AGE-SECRET-KEY-1") {
+        if text.contains("AGE-SECRET-KEY-PQ-1"), let first = (try? AgeIdentityFile.parse(text))?.first, first.isPostQuantum {
+            return [Inspection(fields: ["type": "identity", "recipient": .string(first.recipient.description), "post_quantum": .bool(true)],
+                               text: "age post-quantum (mlkem768x25519) identity file (secret not shown)\n  public key:  \(first.recipient)")]
+        }
+        if text.contains("AGE-SECRET-KEY-1") || text.contains("AGE-SECRET-KEY-PQ-1") {
             let identity = try IdentityFile.parse(text)
             let pub = identity.publicIdentity
             return [Inspection(fields: ["type": "identity", "recipient": .string(IdentityFile.recipient(of: identity)),
@@ -104,7 +111,8 @@ struct Inspection {
         }
         if line.hasPrefix("age1") {
             let r = try AgeRecipient(string: line)
-            return Inspection(fields: ["type": "recipient", "recipient": .string(r.description)], text: "age X25519 recipient \(r)")
+            return Inspection(fields: ["type": "recipient", "recipient": .string(r.description), "post_quantum": .bool(r.isPostQuantum)],
+                              text: r.isPostQuantum ? "age post-quantum (mlkem768x25519) recipient \(r)" : "age X25519 recipient \(r)")
         }
         guard Fernet.looksLikeToken(line) else {
             throw Failure("not a Fernet token, age file, identity, recipient or invite link", status: .malformed)

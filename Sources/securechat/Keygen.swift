@@ -4,13 +4,16 @@ import SecureChatCore
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keygen",
-        abstract: "Make an identity (age X25519 key pair) or a room key.",
+        abstract: "Make an identity (age X25519 key pair), a post-quantum file key or a room key.",
         discussion: """
             Writes an age identity file (mode 0600, never overwritten) and prints its recipient \
             (age1…) on standard output and its fingerprint on standard error. Without -o, the \
             identity goes to standard output when that is a pipe or file, and to the default \
             location ($SECURECHAT_IDENTITY or $XDG_CONFIG_HOME/securechat/identity.txt) when it \
-            is a terminal. The file opens with 'age -d -i'.
+            is a terminal. The file opens with 'age -d -i'. With --pq the key is a hybrid \
+            post-quantum age identity (ML-KEM-768 + X25519, recipient age1pq1…) for encrypting \
+            files: it is not a chat identity, so it has no fingerprint and never goes to the \
+            default location.
             """)
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the identity (or key) to FILE; '-' for standard output.", valueName: "file"),
@@ -23,6 +26,9 @@ struct Keygen: ParsableCommand {
 
     @Flag(help: "Make a room (Fernet) key instead of an identity.")
     var fernet = false
+
+    @Flag(name: .customLong("pq"), help: "Make a hybrid post-quantum age identity (ML-KEM-768 + X25519, recipient age1pq1…) for files.")
+    var postQuantum = false
 
     @Flag(name: .shortAndLong, help: "Encrypt the identity file with a passphrase (scrypt), as 'age -p' would.")
     var passphrase = false
@@ -38,8 +44,12 @@ struct Keygen: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if publicOf != nil, fernet || output != nil {
-            throw ValidationError("-y reads an existing identity; it cannot be combined with --fernet or -o")
+        if publicOf != nil, fernet || postQuantum || output != nil {
+            throw ValidationError("-y reads an existing identity; it cannot be combined with --fernet, --pq or -o")
+        }
+        if postQuantum, fernet { throw ValidationError("choose one of --pq (a post-quantum identity) and --fernet (a room key)") }
+        if postQuantum, output == nil, Terminal.stdoutIsTerminal {
+            throw ValidationError("--pq makes a key for files, not a chat identity, so it does not go to the default location: add -o FILE")
         }
         if passphrase, fernet { throw ValidationError("--passphrase protects identities; room keys are kept in 0600 files") }
         // Identities are read with the default decryption limit, so a higher factor would lock it away.
@@ -61,20 +71,38 @@ struct Keygen: ParsableCommand {
         if fernet {
             return try makeFernetKey()
         }
+        if postQuantum {
+            return try makePostQuantumIdentity()
+        }
         let identity = Identity.generate()
         let target = output ?? (Terminal.stdoutIsTerminal ? Paths.defaultIdentity : "-")
         if target != "-", output == nil {
             try Paths.makeDirectory(String(target[..<(target.lastIndex(of: "/") ?? target.startIndex)]))
         }
+        try write(IdentityFile.render(identity, created: Clock.rfc3339(Clock.now)), to: target)
+        try report(identity, file: target == "-" ? nil : target, toStdout: target != "-")
+    }
+
+    private func makePostQuantumIdentity() throws {
+        let identity = AgeIdentity.generateHybrid()
+        let target = output ?? "-"
+        if target == "-", !passphrase, Terminal.stdoutIsTerminal {
+            Diagnostics.warning("printing a secret key to the terminal; use -o FILE to keep it out of the scrollback")
+        }
+        try write(AgeIdentityFile.render(identity, created: Clock.rfc3339(Clock.now)), to: target)
+        try reportPostQuantum(identity.recipient, file: target == "-" ? nil : target, toStdout: target != "-")
+    }
+
+    /// Writes an identity file's text (mode 0600, never overwriting), passphrase-encrypted with -p.
+    private func write(_ identityFile: String, to target: String) throws {
         let out = try OutputFile(path: target, mode: 0o600, overwrite: false)
-        let text = Array(IdentityFile.render(identity, created: Clock.rfc3339(Clock.now)).utf8)
+        let text = Array(identityFile.utf8)
         if passphrase {
             let secret = try PassphraseSource(fd: passphraseFD).readNew(for: target == "-" ? "the new identity" : target)
             try withOutput(out) { try Age.encrypt(passphrase: secret, workFactor: workFactor, armor: false, from: MemoryReader(text), to: $0) }
         } else {
             try withOutput(out) { try $0.write(text) }
         }
-        try report(identity, file: target == "-" ? nil : target, toStdout: target != "-")
     }
 
     private func report(_ identity: Identity, file: String?, toStdout: Bool) throws {
@@ -91,8 +119,27 @@ struct Keygen: ParsableCommand {
         }
     }
 
+    /// A post-quantum identity has a recipient only: it signs nothing, so it has no fingerprint.
+    private func reportPostQuantum(_ recipient: AgeRecipient, file: String?, toStdout: Bool) throws {
+        if json {
+            try Stdout.json(PublicIdentityJSON(recipient: recipient.description, signing_key: nil, fingerprint: nil, file: file))
+        } else if toStdout {
+            try Stdout.line(recipient.description)
+            if let file { Terminal.writeError("Wrote \(file)\n") }
+        } else {
+            Terminal.writeError("Public key: \(recipient)\n")
+        }
+    }
+
+    /// The first key of the file decides: a chat identity (X25519) or a post-quantum one.
     private func printPublic(of path: String) throws {
-        try report(try IdentitySource.identity(path, passphrase: PassphraseSource(fd: passphraseFD)), file: nil, toStdout: true)
+        let text = try IdentitySource.readText(path, passphrase: PassphraseSource(fd: passphraseFD))
+        let name = path == "-" ? "standard input" : path
+        // A file that does not parse gets its error from the chat identity's parser, as before.
+        if let first = (try? AgeIdentityFile.parse(text))?.first, first.isPostQuantum {
+            return try reportPostQuantum(first.recipient, file: nil, toStdout: true)
+        }
+        try report(try Failure.context(name) { try IdentityFile.parse(text) }, file: nil, toStdout: true)
     }
 
     private func makeFernetKey() throws {
@@ -107,11 +154,12 @@ struct Keygen: ParsableCommand {
     }
 }
 
-/// `keygen --json` and `keygen -y --json`.
+/// `keygen --json` and `keygen -y --json`. A post-quantum identity has no signing key and no
+/// fingerprint: both are null.
 struct PublicIdentityJSON: Encodable {
     let recipient: String
-    let signing_key: String
-    let fingerprint: String
+    let signing_key: String?
+    let fingerprint: String?
     /// The identity file written, or null when it went to standard output or was only read.
     let file: String?
 

@@ -88,7 +88,7 @@ import Testing
     @Test func scryptAlongsideX25519() throws {
         let fileKey = AgeFileKey.generate()
         let stanzas = [try AgeScryptStanza.wrap(fileKey: fileKey, passphrase: Array("pw".utf8), workFactor: 10),
-                       try AgeX25519Stanza.wrap(fileKey: fileKey, to: Self.identity.recipient)]
+                       try AgeX25519Stanza.wrap(fileKey: fileKey, to: Self.identity.x25519!.publicKey)]
         let file = try Self.file(stanzas: stanzas, fileKey: fileKey)
         #expect(Self.decryptError(file, passphrase: "pw") == .scryptMustBeAlone)
         #expect(Self.decryptError(file) == .scryptMustBeAlone)

@@ -22,11 +22,11 @@ import Testing
     @Test func x25519StanzaUnwrapsOnlyForItsIdentity() throws {
         let fileKey = AgeFileKey.generate()
         let identity = AgeIdentity()
-        let stanza = try AgeX25519Stanza.wrap(fileKey: fileKey, to: identity.recipient)
+        let stanza = try AgeX25519Stanza.wrap(fileKey: fileKey, to: identity.x25519!.publicKey)
         #expect(stanza.type == "X25519" && stanza.arguments.count == 1 && stanza.body.count == 32)
         let parsed = try AgeX25519Stanza.parse(stanza)
-        #expect(try AgeX25519Stanza.unwrap(parsed, with: identity) == fileKey)
-        #expect(try AgeX25519Stanza.unwrap(parsed, with: AgeIdentity()) == nil)
+        #expect(try AgeX25519Stanza.unwrap(parsed, with: identity.x25519!) == fileKey)
+        #expect(try AgeX25519Stanza.unwrap(parsed, with: AgeIdentity().x25519!) == nil)
     }
 
     @Test func scryptStanzaUnwrapsOnlyWithItsPassphrase() throws {
@@ -43,7 +43,7 @@ import Testing
         let fileKey = AgeFileKey.generate()
         let identity = AgeIdentity()
         let stanzas = [AgeStanza(type: "example.com/grease", arguments: ["x"], body: SecureRandom.bytes(40)),
-                       try AgeX25519Stanza.wrap(fileKey: fileKey, to: identity.recipient)]
+                       try AgeX25519Stanza.wrap(fileKey: fileKey, to: identity.x25519!.publicKey)]
         #expect(try AgeFileKey.unwrap(stanzas, identities: { [identity] }, passphrase: nil, maxWorkFactor: 22) == fileKey)
     }
 

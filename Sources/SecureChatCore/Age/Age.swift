@@ -1,7 +1,8 @@
 import SecureChatCrypto
 
-/// The age v1 file format (age-encryption.org/v1): encryption to X25519 recipients or to a
-/// passphrase, binary or armored, streaming both ways with flat memory.
+/// The age v1 file format (age-encryption.org/v1): encryption to X25519 or hybrid post-quantum
+/// (MLKEM768-X25519) recipients or to a passphrase, binary or armored, streaming both ways with
+/// flat memory.
 ///
 /// Readers and writers are the caller's; their errors pass through unchanged. Everything else
 /// thrown is an `AgeError`. `decrypt` writes only authenticated plaintext, but a failure can come
@@ -11,12 +12,23 @@ public enum Age {
     public static let defaultWorkFactor = AgeScryptStanza.defaultWorkFactor
     public static let defaultMaxWorkFactor = 22
 
-    /// Encrypts everything `input` holds to each of `recipients`.
+    /// Encrypts everything `input` holds to each of `recipients`. Post-quantum and X25519
+    /// recipients are not mixed (`AgeError.mixedPostQuantumRecipients`): the specification says a
+    /// file SHOULD NOT be encrypted to both, since the X25519 stanza would undo the protection.
     public static func encrypt(to recipients: [AgeRecipient], armor: Bool, from input: ByteReader, to output: ByteWriter) throws {
         guard !recipients.isEmpty else { throw AgeError.noRecipients }
+        let postQuantum = recipients.filter(\.isPostQuantum).count
+        guard postQuantum == 0 || postQuantum == recipients.count else {
+            throw AgeError.mixedPostQuantumRecipients(postQuantum: postQuantum, classic: recipients.count - postQuantum)
+        }
         let fileKey = AgeFileKey.generate()
         var stanzas = [AgeStanza]()
-        for recipient in recipients { stanzas.append(try AgeX25519Stanza.wrap(fileKey: fileKey, to: recipient)) }
+        for recipient in recipients {
+            switch recipient.key {
+            case .x25519(let key): stanzas.append(try AgeX25519Stanza.wrap(fileKey: fileKey, to: key))
+            case .mlkem768x25519(let key): stanzas.append(try AgeHybridStanza.wrap(fileKey: fileKey, to: key))
+            }
+        }
         try write(stanzas: stanzas, fileKey: fileKey, armor: armor, from: input, to: output)
     }
 

@@ -5,7 +5,7 @@ import SecureChatCrypto
 /// Cases are what callers branch on (the CLI maps them to exit codes); `message` is one lowercase
 /// line for people. No case ever carries key material: reasons describe, they do not quote keys.
 public enum AgeError: Error, Equatable, Sendable {
-    /// None of the identities could unwrap any X25519 stanza of the file.
+    /// None of the identities could unwrap any X25519 or mlkem768x25519 stanza of the file.
     case noIdentityMatched
     /// The file is passphrase-encrypted and the passphrase did not open it.
     case wrongPassphrase
@@ -31,6 +31,9 @@ public enum AgeError: Error, Equatable, Sendable {
     case noRecipients
     /// The header mixes an scrypt stanza with other stanzas, which the spec forbids.
     case scryptMustBeAlone
+    /// Encrypting to post-quantum (`age1pq1…`) and X25519 (`age1…`) recipients at once, which the
+    /// spec says an encryptor should not do; the counts of each.
+    case mixedPostQuantumRecipients(postQuantum: Int, classic: Int)
     /// The file is passphrase-encrypted but the caller offered no way to ask for a passphrase.
     case passphraseRequired
     case emptyPassphrase
@@ -56,6 +59,8 @@ public enum AgeError: Error, Equatable, Sendable {
         case .noIdentities: "no identities found"
         case .noRecipients: "no recipients given"
         case .scryptMustBeAlone: "an scrypt (passphrase) stanza must be the only stanza in the header"
+        case .mixedPostQuantumRecipients(let pq, let classic):
+            "refusing to mix post-quantum (age1pq1…) and X25519 (age1…) recipients in one file (\(pq) and \(classic)): it would be only as safe as X25519"
         case .passphraseRequired: "the file is passphrase-encrypted but no passphrase was given"
         case .emptyPassphrase: "the passphrase is empty"
         case .cryptoFailure(let reason): "cryptographic operation failed: \(reason)"

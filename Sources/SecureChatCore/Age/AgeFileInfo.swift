@@ -11,6 +11,16 @@ public struct AgeFileInfo: Equatable, Sendable {
     public var plaintextSize: Int?
 
     public var isPassphraseEncrypted: Bool { stanzaTypes.contains("scrypt") }
+
+    /// The stanza type of the hybrid post-quantum recipient.
+    public static let postQuantumStanzaType = AgeHybridStanza.type
+
+    /// Whether the file is encrypted to post-quantum recipients and to no X25519 or scrypt one,
+    /// any of which a future quantum computer could open.
+    public var isPostQuantum: Bool {
+        stanzaTypes.contains(Self.postQuantumStanzaType)
+            && !stanzaTypes.contains(AgeX25519Stanza.type) && !stanzaTypes.contains(AgeScryptStanza.type)
+    }
 }
 
 extension Age {

@@ -1,8 +1,9 @@
 import SecureChatCrypto
 
 /// Recovering the 16-byte file key from a header's stanzas, by the spec's rules: an scrypt stanza
-/// must be alone; stanzas of unknown types are skipped; known stanzas that are malformed fail
-/// the whole header, whichever identity is tried.
+/// must be alone; stanzas of unknown types are skipped; known stanzas (X25519, mlkem768x25519)
+/// that are malformed fail the whole header, whichever identity is tried. Each identity tries the
+/// stanzas of its own type only.
 enum AgeFileKey {
     static let size = 16
 
@@ -23,13 +24,26 @@ enum AgeFileKey {
             guard let fileKey = try AgeScryptStanza.unwrap(stanza, passphrase: secret) else { throw AgeError.wrongPassphrase }
             return fileKey
         }
-        var x25519 = [AgeX25519Stanza.Parsed]()
-        for stanza in stanzas where stanza.type == AgeX25519Stanza.type {
-            x25519.append(try AgeX25519Stanza.parse(stanza))
+        // Every stanza of a known type is checked first, so a malformed one fails the header
+        // whichever identity would have matched.
+        var x25519 = [AgeX25519Stanza.Parsed](), hybrid = [AgeHybridStanza.Parsed]()
+        for stanza in stanzas {
+            switch stanza.type {
+            case AgeX25519Stanza.type: x25519.append(try AgeX25519Stanza.parse(stanza))
+            case AgeHybridStanza.type: hybrid.append(try AgeHybridStanza.parse(stanza))
+            default: continue
+            }
         }
         for identity in try identities() {
-            for stanza in x25519 {
-                if let fileKey = try AgeX25519Stanza.unwrap(stanza, with: identity) { return fileKey }
+            switch identity.key {
+            case .x25519(let key):
+                for stanza in x25519 {
+                    if let fileKey = try AgeX25519Stanza.unwrap(stanza, with: key) { return fileKey }
+                }
+            case .mlkem768x25519(let key):
+                for stanza in hybrid {
+                    if let fileKey = try AgeHybridStanza.unwrap(stanza, with: key) { return fileKey }
+                }
             }
         }
         throw AgeError.noIdentityMatched

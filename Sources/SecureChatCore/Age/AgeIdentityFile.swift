@@ -1,6 +1,12 @@
-/// An age identity file: `AGE-SECRET-KEY-1…` lines, with `#` comments (such as `# created:` and
-/// `# public key:`) and blank lines ignored, as `age-keygen` writes it.
+/// An age identity file: `AGE-SECRET-KEY-1…` and `AGE-SECRET-KEY-PQ-1…` lines, with `#` comments
+/// (such as `# created:` and `# public key:`) and blank lines ignored, as `age-keygen` writes it.
 public enum AgeIdentityFile {
+    /// The file `age-keygen` would write for `identity`; `created` is an RFC 3339 time supplied by
+    /// the caller (Core reads no clock).
+    public static func render(_ identity: AgeIdentity, created: String) -> String {
+        "# created: \(created)\n# public key: \(identity.recipient)\n\(identity.encoded)\n"
+    }
+
     /// The identities in `text`, in order. A bad line fails the whole file, naming its line.
     public static func parse(_ text: String) throws(AgeError) -> [AgeIdentity] {
         if isEncrypted(Array(text.utf8.prefix(4096))) {

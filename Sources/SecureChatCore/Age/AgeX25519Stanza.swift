@@ -13,12 +13,12 @@ enum AgeX25519Stanza {
         let body: [UInt8]
     }
 
-    static func wrap(fileKey: [UInt8], to recipient: AgeRecipient) throws(AgeError) -> AgeStanza {
+    static func wrap(fileKey: [UInt8], to recipient: Curve25519.KeyAgreement.PublicKey) throws(AgeError) -> AgeStanza {
         let ephemeral = Curve25519.KeyAgreement.PrivateKey()
         let share = ephemeral.publicKey.rawRepresentation
         do {
-            let secret = try ephemeral.sharedSecretFromKeyAgreement(with: recipient.publicKey)
-            let key = try HKDF.deriveKey(ikm: secret, salt: share + recipient.publicKey.rawRepresentation, info: info, length: 32)
+            let secret = try ephemeral.sharedSecretFromKeyAgreement(with: recipient)
+            let key = try HKDF.deriveKey(ikm: secret, salt: share + recipient.rawRepresentation, info: info, length: 32)
             let body = try ChaChaPoly.seal(fileKey, key: key, nonce: zeroNonce)
             return AgeStanza(type: type, arguments: [Base64.encodeUnpadded(share)], body: body)
         } catch .weakSharedSecret {
@@ -42,10 +42,10 @@ enum AgeX25519Stanza {
     }
 
     /// The file key, or nil when the stanza was not made for `identity`.
-    static func unwrap(_ stanza: Parsed, with identity: AgeIdentity) throws(AgeError) -> [UInt8]? {
+    static func unwrap(_ stanza: Parsed, with identity: Curve25519.KeyAgreement.PrivateKey) throws(AgeError) -> [UInt8]? {
         do {
-            let secret = try identity.privateKey.sharedSecretFromKeyAgreement(with: stanza.share)
-            let salt = stanza.share.rawRepresentation + identity.privateKey.publicKey.rawRepresentation
+            let secret = try identity.sharedSecretFromKeyAgreement(with: stanza.share)
+            let salt = stanza.share.rawRepresentation + identity.publicKey.rawRepresentation
             let key = try HKDF.deriveKey(ikm: secret, salt: salt, info: info, length: 32)
             return try ChaChaPoly.open(stanza.body, key: key, nonce: zeroNonce)
         } catch .authenticationFailure {

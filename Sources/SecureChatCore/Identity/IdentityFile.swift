@@ -14,7 +14,8 @@ public enum IdentityFile {
             """
     }
 
-    /// The first identity in an (unencrypted) identity file.
+    /// The first X25519 identity in an (unencrypted) identity file. Post-quantum identities
+    /// (`AGE-SECRET-KEY-PQ-1…`) decrypt files but are no chat identity: a file of only those is refused.
     public static func parse(_ text: String) throws(AgeError) -> Identity {
         let identities: [AgeIdentity]
         do {
@@ -22,10 +23,13 @@ public enum IdentityFile {
         } catch .noIdentities {
             identities = []
         }
-        guard let first = identities.first else {
+        guard let first = identities.lazy.compactMap(\.x25519).first else {
+            if identities.contains(where: \.isPostQuantum) {
+                throw .invalidIdentity("a post-quantum identity (AGE-SECRET-KEY-PQ-1…) decrypts files only; a chat identity is an X25519 AGE-SECRET-KEY-1… key")
+            }
             throw .invalidIdentity("the file holds no AGE-SECRET-KEY-1 line")
         }
-        return Identity(agreementKey: first.privateKey)
+        return Identity(agreementKey: first)
     }
 
     /// The public identity's text form for `keygen -y`: the age recipient.
