@@ -1,0 +1,589 @@
+// One room over one relay connection: the browser's counterpart of the CLI's ChatSession
+// (docs/protocol.md, "Client behaviour"). It signs in, creates or enters the room (join with
+// an access proof, knock by id or code), verifies the whole group-state chain from the owner
+// the invite pins, judges every message, sends with resend after reconnects, answers knocks,
+// and makes the commits a member owes (its own join, a rotation after a leave, a removal).
+// It reports what happens through `onEvent(type, detail)`; it never touches the page.
+
+import { b64url, equal, fromB64url, randomBytes, utf8 } from "./bytes.js";
+import * as fernet from "./fernet.js";
+import * as group from "./group.js";
+import { fingerprint } from "./identity.js";
+import { ed25519Sign, ed25519Verify } from "./primitives.js";
+import { signEnvelope } from "./envelope.js";
+import { Verifier } from "./verifier.js";
+import {
+  PROTOCOL, WS_PATH, agreementKeyPayload, authPayload, canonicalOrigin, createRoomPayload, isDisplayName, isRelayID, isRoomID, joinPayload,
+} from "./protocol.js";
+
+const RETIRED_KEY_GRACE = 60;
+const BACKOFF = [1, 2, 4, 8, 16, 30];
+const b = (text) => fromB64url(text, "optional");
+
+export class RoomSession {
+  /**
+   * `config`: { identity, name, server ("http(s)://host:port"), roomID | code, policy, keys
+   * (raw 32-byte room keys, newest first), ownerPin (Uint8Array|null), resume ({ lastSeq,
+   * counter, senders, groupEpoch, groupHead }), create ({ ttl, maxMembers }|null), known
+   * (name → fingerprint, this room's first-seen identities), verified (Set of fingerprints) }.
+   */
+  constructor(config, onEvent, WebSocketImpl = globalThis.WebSocket) {
+    this.config = config;
+    this.emit = onEvent;
+    this.WebSocket = WebSocketImpl;
+    this.me = config.identity.signing.publicKey;
+    this.roomID = config.roomID ?? null;
+    this.policy = config.policy ?? (config.code ? "approval" : null);
+    this.keys = (config.keys ?? []).slice();
+    const resume = config.resume ?? {};
+    this.lastSeq = resume.lastSeq ?? 0;
+    this.counter = BigInt(resume.counter ?? 0);
+    this.kept = resume.groupEpoch != null ? { epoch: BigInt(resume.groupEpoch), head: b(resume.groupHead) } : null;
+    this.verifier = new Verifier(this.roomID ?? "", resume.senders ?? {});
+    this.known = { ...(config.known ?? {}) };
+    this.people = new Map(); // signing key b64 → { name, agreementKey, online }
+    this.people.set(b64url(this.me), { name: config.name, agreementKey: config.identity.agreement.publicKey, online: true });
+    this.knocks = [];
+    this.outbox = [];
+    this.group = null;
+    this.memberships = new Map();
+    this.retired = new Map(); // key id hex → { seq, time }
+    this.phase = "disconnected";
+    this.received = new Set();
+    this.attempt = 0;
+    this.sentCommit = null;
+    this.removing = null;
+    this.code = null;
+    this.closedByUs = false;
+    this.needsCreate = !!config.create;
+    this.queue = Promise.resolve();
+  }
+
+  // ---- connection ----
+
+  start() {
+    this.closedByUs = false;
+    this.connect();
+  }
+
+  stop() {
+    this.closedByUs = true;
+    clearTimeout(this.timer);
+    this.ws?.close(1000);
+    this.phase = "finished";
+  }
+
+  connect() {
+    const url = new URL(WS_PATH, this.config.server);
+    url.protocol = url.protocol === "https:" ? "wss:" : "ws:";
+    this.phase = "connecting";
+    this.emit("connection", { state: "connecting" });
+    const ws = new this.WebSocket(url.href);
+    this.ws = ws;
+    ws.onmessage = (m) => { this.queue = this.queue.then(() => this.receive(m.data)).catch((e) => this.problem(`internal error: ${e.message}`)); };
+    ws.onclose = () => { if (this.ws === ws) this.closed(); };
+    ws.onerror = () => {};
+    for (const o of this.outbox) o.sentHere = false;
+    this.sentCommit = null;
+  }
+
+  closed() {
+    if (this.phase === "finished" || this.closedByUs) return;
+    this.phase = "disconnected";
+    const delay = BACKOFF[Math.min(this.attempt, BACKOFF.length - 1)];
+    this.attempt++;
+    this.emit("connection", { state: "disconnected", retryIn: delay });
+    this.timer = setTimeout(() => this.connect(), delay * 1000);
+  }
+
+  send(frame) {
+    if (this.ws?.readyState === 1) this.ws.send(JSON.stringify(frame));
+  }
+
+  finish(reason, detail) {
+    this.phase = "finished";
+    this.emit("finished", { reason, detail });
+    this.ws?.close(1000);
+  }
+
+  problem(text) { this.emit("problem", { text }); }
+
+  // ---- frames ----
+
+  async receive(data) {
+    if (this.phase === "finished" || typeof data !== "string") return;
+    let f;
+    try { f = JSON.parse(data); } catch { return; }
+    if (!f || typeof f !== "object" || typeof f.type !== "string") return;
+    if (f.room_id !== undefined && this.roomID && f.room_id !== this.roomID && f.type !== "knocked") return;
+    switch (f.type) {
+      case "hello": return this.hello(f);
+      case "authenticated": return this.emit("connection", { state: "authenticated" });
+      case "room_created": return this.roomCreated(f);
+      case "joined": return this.joined(f);
+      case "roster": return this.roster(f);
+      case "commit": return this.commitFrame(f);
+      case "message": return this.message(f);
+      case "synced": return this.synced(f);
+      case "ack": return this.ack(f);
+      case "knock": return this.knockNotice(f);
+      case "knocked": return this.knocked(f);
+      case "approved": return this.approved(f);
+      case "denied": return this.finish("denied", f.reason);
+      case "code":
+        if (typeof f.code === "string" && /^[0-9]{6}$/.test(f.code)) { this.code = { code: f.code, expiresAt: f.expires_at }; this.emit("code", this.code); }
+        return;
+      case "removed": return this.finish("removed");
+      case "left": return this.finish("left");
+      case "event": return this.event(f);
+      case "presence": {
+        const p = this.people.get(f.member);
+        if (p) { p.online = !!f.online; this.emit("roster", this.rosterView()); }
+        return;
+      }
+      case "error": return this.error(f);
+      case "bye": return this.emit("connection", { state: "relay shutting down" });
+      default: return;
+    }
+  }
+
+  async hello(h) {
+    if (this.phase !== "connecting") return;
+    const challenge = b(h.challenge);
+    if (!isRelayID(h.relay) || !challenge || challenge.length !== 32) return this.finish("unreachable", "the relay's hello is malformed");
+    this.challenge = challenge;
+    this.limits = h.limits ?? {};
+    const origin = canonicalOrigin(this.config.server);
+    const id = this.config.identity;
+    const signature = await ed25519Sign(id.signing.privateKey, authPayload(challenge, h.relay, origin));
+    this.send({ type: "auth", signing_key: b64url(this.me), agreement_key: b64url(id.agreement.publicKey), name: this.config.name, signature: b64url(signature), protocol: PROTOCOL });
+    if (this.needsCreate) return this.createRoom();
+    return this.enterRoom();
+  }
+
+  async createRoom() {
+    const { ttl, maxMembers } = this.config.create;
+    const lim = this.limits;
+    const ttlSeconds = Math.min(ttl ?? lim.default_ttl_seconds ?? 86400, lim.max_ttl_seconds ?? ttl);
+    const members = Math.min(maxMembers ?? lim.members_per_room ?? 50, lim.members_per_room ?? 50);
+    const key = this.keys[0];
+    const access = this.policy === "open" ? (await group.accessKeyPair(this.roomID, key)).publicKey : null;
+    const signature = await ed25519Sign(this.config.identity.signing.privateKey, createRoomPayload(this.roomID, this.policy, ttlSeconds, members, access));
+    const commit = await group.buildCreate(this.roomID, this.policy, key, this.config.identity);
+    const frame = { type: "create_room", room_id: this.roomID, policy: this.policy, ttl_seconds: ttlSeconds, max_members: members, commit: b64url(group.commitBytes(commit)), signature: b64url(signature) };
+    if (access) frame.access_key = b64url(access);
+    this.phase = "creating";
+    this.send(frame);
+  }
+
+  roomCreated(f) {
+    if (this.phase !== "creating" || f.room_id !== this.roomID) return;
+    this.needsCreate = false;
+    this.emit("created", { roomID: this.roomID, expiresAt: f.expires_at });
+    return this.enterRoom();
+  }
+
+  async enterRoom() {
+    if (!this.roomID) {
+      this.phase = "knocking";
+      this.send({ type: "knock", code: this.config.code, name: this.config.name, binding: await this.binding() });
+      return this.emit("knocking", { code: this.config.code });
+    }
+    if (this.policy === "approval" && this.keys.length === 0) {
+      this.phase = "knocking";
+      this.send({ type: "knock", room_id: this.roomID, name: this.config.name, binding: await this.binding() });
+      return this.emit("knocking", { roomID: this.roomID });
+    }
+    this.phase = "joining";
+    const frame = { type: "join", room_id: this.roomID, after_seq: this.lastSeq };
+    if (this.policy === "open" && this.keys.length) {
+      const access = await group.accessKeyPair(this.roomID, this.keys[0]);
+      frame.proof = b64url(await ed25519Sign(access.privateKey, joinPayload(this.challenge, this.me)));
+    }
+    this.send(frame);
+  }
+
+  async binding() {
+    const id = this.config.identity;
+    return b64url(await ed25519Sign(id.signing.privateKey, agreementKeyPayload(id.agreement.publicKey)));
+  }
+
+  joined(f) {
+    if (this.phase !== "joining") return;
+    this.phase = "syncing";
+    if (!this.joinedOnce) {
+      this.joinedOnce = true;
+      this.lastSeq = Math.min(this.lastSeq, Number(f.last_seq) || 0);
+      this.historyThrough = Number(f.last_seq) || 0;
+    }
+    this.role = f.role;
+    this.emit("joined", { roomID: this.roomID, role: f.role, policy: f.policy, expiresAt: f.expires_at });
+  }
+
+  roster(f) {
+    if (!Array.isArray(f.members)) return;
+    for (const m of f.members) {
+      if (typeof m.member !== "string") continue;
+      const p = this.people.get(m.member) ?? { name: "unknown", agreementKey: null, online: false };
+      if (isDisplayName(m.name)) p.name = m.name;
+      p.online = !!m.online;
+      this.people.set(m.member, p);
+    }
+    this.emit("roster", this.rosterView());
+  }
+
+  receiveSeq(seq) {
+    if (!Number.isSafeInteger(seq) || seq <= this.lastSeq || this.received.has(seq)) return false;
+    this.received.add(seq);
+    while (this.received.delete(this.lastSeq + 1)) this.lastSeq++;
+    return true;
+  }
+
+  async commitFrame(f) {
+    if (Number(f.seq) > 0) this.receiveSeq(Number(f.seq));
+    const bytes = b(f.commit);
+    let c;
+    try { c = group.parseCommit(bytes ?? new Uint8Array(0)); } catch (e) {
+      return this.problem(`the relay sent a group change that is not a commit (${e.message}); it was ignored`);
+    }
+    if (this.group && c.epoch <= this.group.epoch) {
+      if (c.epoch === this.group.epoch && !equal(await group.commitHash(c), this.group.head)) {
+        return this.finish("untrusted relay", `the relay showed another commit for epoch ${c.epoch}`);
+      }
+      return;
+    }
+    if (this.kept && c.epoch === this.kept.epoch && !equal(await group.commitHash(c), this.kept.head)) {
+      return this.finish("untrusted relay", `the relay showed another commit for epoch ${c.epoch} than the one this browser applied before`);
+    }
+    const previous = this.group;
+    let next;
+    try {
+      if (previous) next = await group.applyCommit(previous, c);
+      else {
+        next = await group.genesis(c, this.config.ownerPin);
+        if (c.roomID !== this.roomID || (this.config.policy && c.policy !== this.config.policy)) throw new group.RuleError("wrong_room", "the chain is for another room or policy");
+      }
+      if (c.kind === group.KIND.create && this.policy === "open") {
+        const k = await this.keyWithID(c.keyID);
+        if (k) await group.checkKey(k, c);
+        else if (this.keys.length) await group.checkKey(this.keys[0], c);
+      }
+    } catch (e) {
+      return this.problem(`the relay sent a group change that breaks the room's rules, which was ignored: ${e.message}`);
+    }
+    try {
+      const opened = await group.openSealed(c, this.me, this.config.identity.agreement);
+      if (opened && !this.keys.some((k) => equal(k, opened))) {
+        this.keys.unshift(opened);
+        this.emit("keys", { keys: this.keys });
+      }
+    } catch (e) {
+      return this.problem(`a group change by ${this.nameOf(c.author)} does not carry a room key we can use (${e.message}); it was ignored`);
+    }
+    if (previous && !equal(previous.keyID, next.keyID)) this.retired.set(b64url(previous.keyID), { seq: Number(f.seq), time: Number(f.time) });
+    const who = b64url(c.subject);
+    if ([group.KIND.create, group.KIND.add, group.KIND.join].includes(c.kind)) {
+      (this.memberships.get(who) ?? this.memberships.set(who, []).get(who)).push({ from: Number(f.seq), to: null });
+    } else if (c.kind === group.KIND.remove || c.kind === group.KIND.leave) {
+      const list = this.memberships.get(who);
+      if (list?.length) list[list.length - 1].to = Number(f.seq);
+    }
+    if (!previous && !this.config.ownerPin) {
+      this.config.ownerPin = next.owner;
+      this.emit("owner-pinned", { owner: b64url(next.owner) });
+    }
+    this.group = next;
+    if (this.sentCommit && equal(await group.commitHash(this.sentCommit), await group.commitHash(c))) this.sentCommit = null;
+    if (c.kind === group.KIND.remove && this.removing && equal(c.subject, this.removing)) this.removing = null;
+    for (const m of next.members) {
+      const p = this.people.get(b64url(m.signingKey)) ?? { name: "unknown", online: false };
+      p.agreementKey = m.agreementKey;
+      this.people.set(b64url(m.signingKey), p);
+    }
+    if ([group.KIND.create, group.KIND.add, group.KIND.join].includes(c.kind)) await this.observe(c.subject);
+    const kindName = Object.keys(group.KIND).find((k) => group.KIND[k] === c.kind);
+    if (kindName !== "create") {
+      this.emit("notice", { kind: kindName === "add" ? "approve" : kindName, member: kindName === "rotate" ? null : this.nameOf(c.subject), by: this.nameOf(c.author), time: Number(f.time), history: Number(f.seq) <= (this.historyThrough ?? -1) });
+    }
+    this.emit("roster", this.rosterView());
+    this.emit("resume", this.resumeState());
+    if (this.phase === "live") { await this.groupDuties(); await this.transmit(); }
+  }
+
+  /** Trust on first use by name in this room; a known name with another identity is a key change. */
+  async observe(member) {
+    const p = this.people.get(b64url(member));
+    if (!p?.agreementKey || !p.name) return;
+    const fp = await fingerprint(p.agreementKey, member);
+    const before = this.known[p.name];
+    if (before && before !== fp) {
+      this.emit("notice", { kind: "key_change", member: p.name, detail: `${p.name}'s keys changed: ${before} → ${fp}` });
+    }
+    if (before !== fp) { this.known[p.name] = fp; this.emit("known", { known: this.known }); }
+  }
+
+  async keyWithID(id) {
+    for (const k of this.keys) if (equal(await group.keyID(this.roomID, k), id)) return k;
+    return null;
+  }
+
+  async sendingKey() {
+    const g = this.group;
+    if (!g || !group.isMember(g, this.me) || g.stale || this.removing) return null;
+    return this.keyWithID(g.keyID);
+  }
+
+  async synced(f) {
+    if (this.phase !== "syncing") return;
+    if (!this.group) return this.finish("untrusted relay", "the relay sent no group state for the room");
+    if (this.kept && (this.group.epoch < this.kept.epoch || (this.group.epoch === this.kept.epoch && !equal(this.group.head, this.kept.head)))) {
+      return this.finish("untrusted relay", `the relay showed an older or another group state than this browser kept (epoch ${this.kept.epoch})`);
+    }
+    this.phase = "live";
+    this.historyThrough = -1;
+    this.attempt = 0;
+    this.emit("connection", { state: "live" });
+    await this.groupDuties();
+    await this.transmit();
+    this.emit("resume", this.resumeState());
+  }
+
+  async groupDuties() {
+    const g = this.group;
+    if (this.phase !== "live" || this.sentCommit || !g) return;
+    const me = this.config.identity;
+    let built = null;
+    if (this.leaving) {
+      if (group.isMember(g, this.me)) built = await group.buildLeave(g, me);
+    } else if (!group.isMember(g, this.me)) {
+      const key = this.policy === "open" ? await this.keyWithID(g.keyID) : null;
+      if (key) built = await group.buildJoin(g, key, me);
+    } else if (this.removing) {
+      if (!group.isMember(g, this.removing) || !equal(g.owner, this.me)) { this.removing = null; return; }
+      built = await group.buildRemove(g, this.removing, randomBytes(32), me);
+    } else if (g.stale && group.mayRotate(g, this.me)) {
+      built = await group.buildRotate(g, randomBytes(32), me);
+    }
+    if (!built) return;
+    this.sentCommit = built;
+    this.send({ type: "commit", room_id: this.roomID, commit: b64url(group.commitBytes(built)) });
+  }
+
+  // ---- messages ----
+
+  /** Queues `text`; it is sealed once and sent (again after reconnects) until acknowledged. */
+  async sendText(text) {
+    const clientID = b64url(randomBytes(16));
+    this.outbox.push({ clientID, text, token: null, sentHere: false });
+    this.emit("queued", { clientID, text });
+    await this.transmit();
+    return clientID;
+  }
+
+  async transmit() {
+    if (this.phase !== "live") return;
+    const key = await this.sendingKey();
+    for (const o of this.outbox) {
+      if (o.sentHere) continue;
+      if (!o.token) {
+        if (!key) break;
+        const counter = (this.counter > this.verifier.highestOf(this.me) ? this.counter : this.verifier.highestOf(this.me)) + 1n;
+        const now = Math.floor(Date.now() / 1000);
+        const env = await signEnvelope({ sender: this.me, roomID: this.roomID, counter, time: BigInt(now), body: utf8(o.text) }, this.config.identity.signing.privateKey);
+        o.token = await fernet.encrypt(key, env, now);
+        o.counter = counter;
+        o.time = now;
+        this.counter = counter;
+      }
+      o.sentHere = true;
+      this.send({ type: "send", room_id: this.roomID, client_id: o.clientID, ciphertext: o.token });
+    }
+  }
+
+  ack(f) {
+    const i = this.outbox.findIndex((o) => o.clientID === f.client_id);
+    if (i < 0) return;
+    const [o] = this.outbox.splice(i, 1);
+    this.receiveSeq(Number(f.seq));
+    this.emit("sent", { clientID: o.clientID, seq: f.seq, time: o.time, text: o.text, sender: this.selfView() });
+    this.emit("resume", this.resumeState());
+  }
+
+  async acceptableKeys(seq, time) {
+    const known = new Set((this.group?.keyHistory ?? []).map((k) => b64url(k.id)));
+    const out = [];
+    for (const k of this.keys) {
+      const id = b64url(await group.keyID(this.roomID, k));
+      if (this.group && !known.has(id)) continue;
+      const r = this.retired.get(id);
+      if (r && !(seq < r.seq || time <= r.time + RETIRED_KEY_GRACE)) continue;
+      out.push(k);
+    }
+    return out;
+  }
+
+  wasMember(sender, seq) {
+    const list = this.memberships.get(b64url(sender));
+    return !!list?.some((m) => m.from <= seq && (m.to === null || seq < m.to));
+  }
+
+  async message(f) {
+    const seq = Number(f.seq);
+    if (!this.group || (this.phase !== "syncing" && this.phase !== "live") || !this.receiveSeq(seq)) return;
+    const sender = b(f.sender);
+    if (!sender || typeof f.ciphertext !== "string") return;
+    if (equal(sender, this.me)) {
+      const i = this.outbox.findIndex((o) => o.clientID === f.client_id && o.token === f.ciphertext);
+      if (i >= 0) {
+        const [o] = this.outbox.splice(i, 1);
+        await this.verifier.judge(this.keys, f.ciphertext, sender);
+        return this.emit("sent", { clientID: o.clientID, seq, time: o.time, text: o.text, sender: this.selfView() });
+      }
+    }
+    const history = seq <= (this.historyThrough ?? -1);
+    const allowed = await this.acceptableKeys(seq, Number(f.time));
+    let { verdict, envelope } = await this.verifier.judge(allowed, f.ciphertext, sender);
+    if (verdict === "undecryptable" && allowed.length < this.keys.length) {
+      const probe = new Verifier(this.roomID, this.verifier.toJSON());
+      if ((await probe.judge(this.keys, f.ciphertext, sender)).verdict !== "undecryptable") verdict = "retired_key";
+    }
+    if (verdict === "valid" && !this.wasMember(envelope.sender, seq)) verdict = "not_member";
+    if (verdict === "valid" && equal(envelope.sender, this.me) && envelope.counter > this.counter) this.counter = envelope.counter;
+    const who = this.view(sender);
+    if (verdict === "valid") {
+      this.emit("message", { seq, time: Number(envelope.time), sender: who, text: new TextDecoder().decode(envelope.body), history });
+    } else {
+      this.emit("rejected", { seq, time: Number(f.time), sender: who, verdict, history });
+    }
+    this.emit("resume", this.resumeState());
+  }
+
+  // ---- knocks ----
+
+  async knockNotice(f) {
+    if (this.knocks.some((k) => k.knockID === f.knock_id)) return;
+    const member = b(f.member), agreementKey = b(f.agreement_key), binding = b(f.binding);
+    if (!member || !agreementKey || !binding || typeof f.knock_id !== "string"
+      || !(await ed25519Verify(member, binding, agreementKeyPayload(agreementKey)))) {
+      return this.problem("a knock whose agreement key is not signed by the knocker was ignored");
+    }
+    const name = isDisplayName(f.name) ? f.name : "unknown";
+    const fp = await fingerprint(agreementKey, member);
+    this.knocks.push({ knockID: f.knock_id, member, agreementKey, name, note: typeof f.note === "string" ? f.note : null, fingerprint: fp });
+    this.emit("knocks", this.knocks);
+    this.emit("notice", { kind: "knock", member: name, detail: f.note ?? null, time: Number(f.time) });
+  }
+
+  async approve(knockID) {
+    const k = this.knocks.find((x) => x.knockID === knockID);
+    const g = this.group;
+    const key = g ? await this.keyWithID(g.keyID) : null;
+    if (!k || !key || this.phase !== "live") return this.problem("not in the room yet");
+    const commit = await group.buildAdd(g, k.member, k.agreementKey, key, this.config.identity);
+    this.send({ type: "approve", room_id: this.roomID, knock_id: k.knockID, commit: b64url(group.commitBytes(commit)) });
+    this.knocks = this.knocks.filter((x) => x !== k);
+    this.emit("knocks", this.knocks);
+  }
+
+  deny(knockID) {
+    if (this.phase !== "live") return this.problem("not in the room yet");
+    this.send({ type: "deny", room_id: this.roomID, knock_id: knockID });
+    this.knocks = this.knocks.filter((x) => x.knockID !== knockID);
+    this.emit("knocks", this.knocks);
+  }
+
+  async remove(member) {
+    if (!this.group || !equal(this.group.owner, this.me)) return this.problem("only the room's owner can remove members");
+    this.removing = member;
+    await this.groupDuties();
+  }
+
+  async leave() {
+    if (!this.group || equal(this.group.owner, this.me)) return this.problem("you own this room: it ends when it expires, and owners cannot leave it");
+    this.leaving = true;
+    await this.groupDuties();
+  }
+
+  knocked(f) {
+    if (this.phase !== "knocking") return;
+    if (!isRoomID(f.room_id)) return this.finish("not admitted", "the relay named an invalid room id");
+    if (!this.roomID) { this.roomID = f.room_id; this.verifier.roomID = f.room_id; this.emit("room-id", { roomID: f.room_id }); }
+    this.emit("waiting", { roomID: f.room_id, expiresAt: f.expires_at });
+  }
+
+  async approved(f) {
+    if (this.phase !== "knocking" || f.room_id !== this.roomID) return;
+    let c;
+    try {
+      c = group.parseCommit(b(f.commit) ?? new Uint8Array(0));
+      if (c.kind !== group.KIND.add || c.roomID !== this.roomID || !equal(c.subject, this.me)) throw new Error("not our approval");
+      if (!(await ed25519Verify(c.author, c.signature, group.content(c)))) throw new Error("bad signature");
+      if (!(await group.openSealed(c, this.me, this.config.identity.agreement))) throw new Error("no key");
+    } catch {
+      return this.finish("not admitted", "the approval did not verify: its signature or sealed room key is not valid");
+    }
+    this.phase = "joining";
+    this.emit("notice", { kind: "approved", by: this.nameOf(c.author) });
+    this.send({ type: "join", room_id: this.roomID, after_seq: this.lastSeq });
+  }
+
+  event(f) {
+    const member = typeof f.member === "string" ? f.member : null;
+    if (member && isDisplayName(f.name) && (f.event === "join" || f.event === "approve")) {
+      const p = this.people.get(member) ?? { name: f.name, online: true };
+      p.name = f.name;
+      this.people.set(member, p);
+      this.emit("roster", this.rosterView());
+    }
+    if (["deny", "withdraw", "knock_expired"].includes(f.event)) {
+      if (member) this.knocks = this.knocks.filter((k) => b64url(k.member) !== member);
+      this.emit("knocks", this.knocks);
+      this.emit("notice", { kind: f.event, member: isDisplayName(f.name) ? f.name : null, time: Number(f.time) });
+    }
+    if (f.event === "expire") this.finish("expired");
+  }
+
+  error(f) {
+    const code = typeof f.code === "string" ? f.code : "error";
+    const message = typeof f.message === "string" ? f.message : code;
+    if (code === "bad_commit" && this.sentCommit) {
+      this.sentCommit = null;
+      this.problem(`the relay refused a change to the room (${message}); trying again`);
+      setTimeout(() => { this.groupDuties(); }, 2000);
+      return;
+    }
+    if (["removed", "room_not_found", "room_expired", "bad_proof", "bad_code", "not_member", "knock_timeout", "room_exists", "bad_signature", "unsupported_version"].includes(code)
+      && ["joining", "knocking", "creating", "connecting"].includes(this.phase)) {
+      return this.finish(code, message);
+    }
+    this.problem(`the relay says: ${message}`);
+  }
+
+  // ---- views ----
+
+  nameOf(key) { return this.people.get(b64url(key))?.name ?? "unknown"; }
+
+  view(key) {
+    const p = this.people.get(b64url(key));
+    return { signingKey: key, name: p?.name ?? "unknown", self: equal(key, this.me) };
+  }
+
+  selfView() { return this.view(this.me); }
+
+  rosterView() {
+    const members = this.group?.members ?? [];
+    return members.map((m) => {
+      const p = this.people.get(b64url(m.signingKey)) ?? {};
+      return { signingKey: m.signingKey, agreementKey: m.agreementKey, name: p.name ?? "unknown", online: !!p.online || equal(m.signingKey, this.me),
+        owner: equal(m.signingKey, this.group.owner), self: equal(m.signingKey, this.me) };
+    });
+  }
+
+  resumeState() {
+    return {
+      lastSeq: this.lastSeq, counter: this.counter.toString(), senders: this.verifier.toJSON(),
+      groupEpoch: this.group ? this.group.epoch.toString() : this.kept?.epoch?.toString() ?? null,
+      groupHead: this.group ? b64url(this.group.head) : this.kept ? b64url(this.kept.head) : null,
+    };
+  }
+}
