@@ -36,10 +36,15 @@ export class RoomSession {
     this.policy = config.policy ?? (config.code ? "approval" : null);
     this.keys = (config.keys ?? []).slice();
     const resume = config.resume ?? {};
-    this.lastSeq = resume.lastSeq ?? 0;
+    // The page shows the room's history on every visit: the first join starts at 0, and what
+    // was judged in an earlier visit (up to `seenThrough`) is judged again by a verifier of its
+    // own, so the remembered counters still catch replays of anything newer.
+    this.seenThrough = resume.lastSeq ?? 0;
+    this.lastSeq = 0;
     this.counter = BigInt(resume.counter ?? 0);
     this.kept = resume.groupEpoch != null ? { epoch: BigInt(resume.groupEpoch), head: b(resume.groupHead) } : null;
     this.verifier = new Verifier(this.roomID ?? "", resume.senders ?? {});
+    this.historyVerifier = new Verifier(this.roomID ?? "");
     this.known = { ...(config.known ?? {}) };
     this.people = new Map(); // signing key b64 → { name, agreementKey, online }
     this.people.set(b64url(this.me), { name: config.name, agreementKey: config.identity.agreement.publicKey, online: true });
@@ -442,9 +447,10 @@ export class RoomSession {
     }
     const history = seq <= (this.historyThrough ?? -1);
     const allowed = await this.acceptableKeys(seq, Number(f.time));
-    let { verdict, envelope } = await this.verifier.judge(allowed, f.ciphertext, sender);
+    const verifier = seq <= this.seenThrough ? this.historyVerifier : this.verifier;
+    let { verdict, envelope } = await verifier.judge(allowed, f.ciphertext, sender);
     if (verdict === "undecryptable" && allowed.length < this.keys.length) {
-      const probe = new Verifier(this.roomID, this.verifier.toJSON());
+      const probe = new Verifier(this.roomID, verifier.toJSON());
       if ((await probe.judge(this.keys, f.ciphertext, sender)).verdict !== "undecryptable") verdict = "retired_key";
     }
     if (verdict === "valid" && !this.wasMember(envelope.sender, seq)) verdict = "not_member";
@@ -507,7 +513,11 @@ export class RoomSession {
   knocked(f) {
     if (this.phase !== "knocking") return;
     if (!isRoomID(f.room_id)) return this.finish("not admitted", "the relay named an invalid room id");
-    if (!this.roomID) { this.roomID = f.room_id; this.verifier.roomID = f.room_id; this.emit("room-id", { roomID: f.room_id }); }
+    if (!this.roomID) {
+      this.roomID = f.room_id;
+      this.verifier.roomID = this.historyVerifier.roomID = f.room_id;
+      this.emit("room-id", { roomID: f.room_id });
+    }
     this.emit("waiting", { roomID: f.room_id, expiresAt: f.expires_at });
   }
 
@@ -581,7 +591,7 @@ export class RoomSession {
 
   resumeState() {
     return {
-      lastSeq: this.lastSeq, counter: this.counter.toString(), senders: this.verifier.toJSON(),
+      lastSeq: Math.max(this.lastSeq, this.seenThrough), counter: this.counter.toString(), senders: this.verifier.toJSON(),
       groupEpoch: this.group ? this.group.epoch.toString() : this.kept?.epoch?.toString() ?? null,
       groupHead: this.group ? b64url(this.group.head) : this.kept ? b64url(this.kept.head) : null,
     };
