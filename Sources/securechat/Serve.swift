@@ -181,6 +181,7 @@ struct Serve: AsyncParsableCommand {
                 } else {
                     try? Stdout.line("securechat relay listening on \(url) (database \(path))")
                     try? Stdout.line("next: securechat room create --server \(url)")
+                    try? Stdout.line("or chat in a browser: \(url)/")
                 }
             }
         } catch {
