@@ -5,7 +5,7 @@
 
 import * as store from "./store.js";
 import { b64url, fromB64url, randomBytes } from "./bytes.js";
-import { generateIdentity, fingerprint, safetyNumber } from "./identity.js";
+import { generateIdentity, fingerprint, identityFromSecret, parseIdentityFile, safetyNumber } from "./identity.js";
 import { parseInvite, formatInvite } from "./invite.js";
 import { isDisplayName, isJoinCode } from "./protocol.js";
 import { keyText, parseKey } from "./fernet.js";
@@ -67,6 +67,26 @@ async function loadIdentity() {
     await store.putSetting("name", v);
     banner("Your new name is used the next time you open a room.");
   });
+}
+
+/** Makes the identity of an age identity file (as `securechat keygen` writes) this browser's. */
+async function importIdentity() {
+  const input = $("identity-file");
+  const file = input.files?.[0];
+  input.value = "";
+  if (!file) return;
+  if (file.size > 64 * 1024) return banner("That file is too large to be an identity file.", true);
+  let secret;
+  try {
+    secret = parseIdentityFile(await file.text());
+  } catch (e) {
+    return banner(`That identity file cannot be used: ${e.message}.`, true);
+  }
+  if (!confirm("Use this identity in this browser from now on? Rooms joined with the current one will need it again.")) { secret.fill(0); return; }
+  const id = await identityFromSecret(secret);
+  secret.fill(0);
+  await store.putIdentity({ signingPrivate: id.signing.privateKey, signingPublic: id.signing.publicKey, agreementPrivate: id.agreement.privateKey, agreementPublic: id.agreement.publicKey });
+  location.reload();
 }
 
 // ---- home ----
@@ -384,6 +404,7 @@ async function main() {
     return;
   }
   $("create-form").addEventListener("submit", createRoom);
+  $("identity-file").addEventListener("change", importIdentity);
   $("join-form").addEventListener("submit", joinFromInput);
   $("send-form").addEventListener("submit", async (e) => {
     e.preventDefault();

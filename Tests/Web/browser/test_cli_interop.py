@@ -2,6 +2,8 @@
 membership, whoever created the room and whoever lets whom in."""
 
 import json
+import os
+import re
 import time
 import unittest
 
@@ -30,6 +32,29 @@ class BrowserAndCLI(BrowserTest):
             self.assert_no_page_errors(alice)
         finally:
             listener.kill()
+
+    def test_the_cli_identity_file_makes_the_browser_the_same_member(self):
+        cli = CLI(self.directory, "frank")
+        path = os.path.join(cli.home, "config", "securechat", "identity.txt")
+        fingerprint = re.search(r"^# fingerprint: (\S+)$", open(path).read(), re.M).group(1)
+        room = json.loads(cli.run("room", "create", "mine", "--policy", "open", "--server", self.relay.url, "--json").stdout)
+        page = self.person("frank")
+        self.assertNotEqual(page.inner_text("#my-fingerprint"), fingerprint)
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.set_input_files("#identity-file", path)
+        expect(page.locator("#my-fingerprint")).to_have_text(fingerprint)
+        # The room the CLI made with this identity is this browser's own.
+        self.open_link(page, room["invite"])
+        expect(page.locator("#conn-state")).to_have_text("connected")
+        expect(page.locator("#roster li")).to_have_count(1)
+        expect(page.locator("#roster li .badge").first).to_have_text("owner")
+        self.send(page, "from the browser, as the owner")
+        self.expect_message(page, "from the browser, as the owner")
+        lines = [json.loads(line) for line in cli.run("connect", "--room", room["id"], "--history", "--json").stdout.splitlines()]
+        mine = [m for m in lines if m.get("type") == "message" and m.get("text") == "from the browser, as the owner"]
+        self.assertEqual(len(mine), 1, lines)
+        self.assertTrue(mine[0]["self"])
+        self.assert_no_page_errors(page)
 
     def test_browser_owner_approves_a_cli_knocker(self):
         alice = self.person("alice")

@@ -1,6 +1,7 @@
 """Two people in two browsers: create, invite by QR code and link, knock, approve, chat."""
 
 import os
+import re
 import subprocess
 import unittest
 
@@ -53,6 +54,22 @@ class TwoBrowsers(BrowserTest):
         self.assertEqual(a, b)
         self.assert_no_page_errors(alice, bob)
 
+    def test_a_joiner_knocks_with_the_six_digit_code(self):
+        alice = self.person("alice")
+        self.create_room(alice, "approval")
+        expect(alice.locator("#join-code")).to_have_text(re.compile(r"^[0-9]{6}$"))
+        expect(alice.locator("#join-code-timer")).to_have_text(re.compile(r"^\(changes in [0-4]:[0-5][0-9]\)$"))
+        code = alice.inner_text("#join-code")
+        bob = self.person("bob")
+        bob.fill("#join-input", code)
+        bob.click("#join-button")
+        alice.locator("#knocks li button.approve").click()
+        expect(bob.locator("#conn-state")).to_have_text("connected")
+        self.assertRegex(bob.url, r"/join/[A-Za-z0-9_-]{22}$")
+        self.send(bob, "in by code")
+        self.expect_message(alice, "in by code", "bob")
+        self.assert_no_page_errors(alice, bob)
+
     def test_open_room_link_key_leaves_the_address_bar_and_both_read(self):
         alice = self.person("alice")
         link = self.create_room(alice, "open")
@@ -88,6 +105,24 @@ class TwoBrowsers(BrowserTest):
         self.send(alice, "from a phone")
         self.expect_message(alice, "from a phone")
         self.assertTrue(alice.locator("#send-button").is_visible())
+
+    def test_over_https_with_a_self_signed_certificate(self):
+        relay = Relay(self.directory, extra=("--tls-self-signed",))
+        try:
+            self.assertTrue(relay.url.startswith("https://"), relay.url)
+            self.assertTrue(any("self-signed certificate, SHA-256 " in line for line in relay.output), relay.output)
+            alice = self.person("alice", relay=relay, ignore_https_errors=True)
+            link = self.create_room(alice, "open", relay=relay)
+            bob = self.person("bob", relay=relay, ignore_https_errors=True)
+            self.open_link(bob, link)
+            self.send(alice, "over wss")
+            self.expect_message(bob, "over wss", "alice")
+            self.assert_no_page_errors(alice, bob)
+        finally:
+            for c in self.contexts:
+                c.close()
+            self.contexts = []
+            relay.stop()
 
     def test_the_page_comes_with_strict_headers(self):
         page = self.person("carol")

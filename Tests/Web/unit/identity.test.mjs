@@ -64,3 +64,27 @@ test("small-order and non-canonical keys are refused", () => {
   assert.equal(isValidX25519(le("e0eb7a7c3b41b8ae1656e3faf19fc46ada098deb9c32b1fd866205165f49b880")), false);
   assert.equal(isValidX25519(new Uint8Array(32).fill(9)), true);
 });
+
+test("age identity files: the CCTV vectors' identities decode, malformed ones are refused", async () => {
+  const { parseIdentityFile } = await import("../../../web/client/identity.js");
+  const { readdirSync, readFileSync: read } = await import("node:fs");
+  const dir = new URL("../../Vectors/age/", import.meta.url);
+  let n = 0;
+  for (const name of readdirSync(dir)) {
+    const m = /^identity: (AGE-SECRET-KEY-1[0-9A-Z]+)$/m.exec(read(new URL(name, dir), "latin1").split("\n\n")[0]);
+    if (!m) continue;
+    assert.equal(parseIdentityFile(`# created: x\n${m[1]}\n`).length, 32, name);
+    n++;
+  }
+  assert.ok(n > 50);
+  const good = "AGE-SECRET-KEY-1EGTZVFFV20835NWYV6270LXYVK2VKNX2MMDKWYKLMGR48UAWX40Q2P2LM0";
+  assert.equal(parseIdentityFile(good).length, 32);
+  const table = [
+    ["", "the file holds no AGE-SECRET-KEY-1 line"],
+    ["age-encryption.org/v1\n-> scrypt", "this identity file is protected by a passphrase; this page reads unprotected ones only (decrypt it with 'age -d' first)"],
+    ["hello\n", "the file holds a line that is not an age identity"],
+    [good.slice(0, -1) + "Y", "malformed identity: invalid checksum"],
+    [good.toLowerCase().replace("age-secret-key-1e", "AGE-SECRET-KEY-1e"), "malformed identity: mixed case"],
+  ];
+  for (const [text, message] of table) assert.throws(() => parseIdentityFile(text), { message }, message);
+});
