@@ -24,11 +24,13 @@ public enum WebAssets {
         "icon.svg": Asset(bytes: PackageResources.icon_svg, contentType: "image/svg+xml"),
         "identity.js": Asset(bytes: PackageResources.identity_js, contentType: js),
         "invite.js": Asset(bytes: PackageResources.invite_js, contentType: js),
+        "membership.js": Asset(bytes: PackageResources.membership_js, contentType: js),
         "primitives.js": Asset(bytes: PackageResources.primitives_js, contentType: js),
         "protocol.js": Asset(bytes: PackageResources.protocol_js, contentType: js),
         "session.js": Asset(bytes: PackageResources.session_js, contentType: js),
         "store.js": Asset(bytes: PackageResources.store_js, contentType: js),
         "verifier.js": Asset(bytes: PackageResources.verifier_js, contentType: js),
+        "view.js": Asset(bytes: PackageResources.view_js, contentType: js),
     ]
 
     /// Where Debian's `node-qrcode-generator` puts the QR code library the page draws invites

@@ -10,21 +10,9 @@ import { parseInvite, formatInvite } from "./invite.js";
 import { isDisplayName, isJoinCode } from "./protocol.js";
 import { keyText, parseKey } from "./fernet.js";
 import { RoomSession } from "./session.js";
+import { NOTICE_TEXT, VERDICT_TEXT, el, timeText } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
-
-/** An element with text children only: strings become text nodes, never markup. */
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === null || v === undefined || v === false) continue;
-    if (k === "class") e.className = v;
-    else if (k === "onclick") e.addEventListener("click", v);
-    else e.setAttribute(k, v === true ? "" : String(v));
-  }
-  for (const c of children) if (c !== null && c !== undefined) e.append(c instanceof Node ? c : String(c));
-  return e;
-}
 
 const state = { identity: null, me: null, name: "", verified: new Set(), session: null, record: null, codeTimer: null };
 
@@ -33,12 +21,6 @@ function banner(text, error = false) {
   b.textContent = text ?? "";
   b.hidden = !text;
   b.classList.toggle("error", error);
-}
-
-function timeText(t) {
-  if (!Number.isFinite(t) || t < 0 || t > 253402300799) return "--:--";
-  const d = new Date(t * 1000);
-  return `${String(d.getHours()).padStart(2, "0")}:${String(d.getMinutes()).padStart(2, "0")}`;
 }
 
 // ---- identity ----
@@ -228,20 +210,6 @@ function drawQR(link) {
   canvas.hidden = false;
   $("qr-missing").hidden = true;
 }
-
-const NOTICE_TEXT = {
-  join: (d) => `${d.member} joined`, approve: (d) => `${d.by} let ${d.member} in`, remove: (d) => `${d.by} removed ${d.member}; the room key changed`,
-  leave: (d) => `${d.member} left`, rotate: (d) => `${d.by} changed the room key`, knock: (d) => `${d.member} is knocking${d.detail ? `: ${d.detail}` : ""}`,
-  deny: (d) => `${d.member ?? "a knocker"} was turned away`, withdraw: (d) => `${d.member ?? "a knocker"} stopped knocking`,
-  knock_expired: (d) => `${d.member ?? "a knock"}'s knock expired`, approved: (d) => (d.by && d.by !== "unknown" ? `${d.by} let you in` : "You were let in"),
-  key_change: (d) => `Warning: ${d.detail}. Compare safety numbers before you trust this member.`,
-};
-
-const VERDICT_TEXT = {
-  undecryptable: "could not be decrypted with any key of this room", malformed: "is not a valid message", forged: "has a signature that does not verify (forged)",
-  wrong_room: "was written for another room (replayed)", replayed: "was delivered again (replayed)", out_of_order: "arrived out of order (replayed)",
-  retired_key: "was sent under a retired room key", not_member: "is from someone who was not a member at that point",
-};
 
 function addLine(li) {
   const list = $("messages");
