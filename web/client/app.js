@@ -1,5 +1,5 @@
 // The page: identity, room list, create and join, and one open room at a time. Everything a
-// person or a relay wrote reaches the page through `textContent` (the `el` helper below), never
+// person or a relay wrote reaches the page through `textContent` (`el` in view.js), never
 // as markup. The room key is read from the link's fragment, which is then removed from the
 // address bar and the session history.
 
