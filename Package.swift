@@ -50,12 +50,16 @@ let package = Package(
         // The group-state chain (signed, hash-chained membership and key changes): its format and
         // rules, shared by the relay (which checks what it can without room keys) and clients.
         .target(name: "SecureChatGroup", dependencies: ["SecureChatWire", "SecureChatCrypto"]),
+        // The browser client: HTML, CSS and JavaScript modules in web/client, compiled into the
+        // module as byte arrays (SwiftPM's embedInCode: no bundle beside the binary, no build step
+        // of our own) for the relay to serve. The JavaScript's tests are in Tests/Web.
+        .target(name: "SecureChatWeb", path: "web", resources: [.embedInCode("client")]),
         // The relay server. Wire + server libraries + Crypto (signature checks, random) only: never
         // Core, which holds room keys and message formats, so the relay cannot decrypt by construction.
         .target(
             name: "SecureChatRelay",
             dependencies: [
-                "SecureChatWire", "SecureChatCrypto", "SecureChatGroup",
+                "SecureChatWire", "SecureChatCrypto", "SecureChatGroup", "SecureChatWeb",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -112,7 +116,7 @@ let package = Package(
             name: "SecureChatRelayTests",
             dependencies: [
                 // Core only here, to play real clients (identities, Fernet, HPKE) against the relay.
-                "SecureChatRelay", "SecureChatWire", "SecureChatCrypto", "SecureChatCore", "SecureChatGroup", "TestSupport",
+                "SecureChatRelay", "SecureChatWire", "SecureChatCrypto", "SecureChatCore", "SecureChatGroup", "SecureChatWeb", "TestSupport",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -469,7 +469,7 @@ _securechat_inspect() {
 
 _securechat_serve() {
     repeating_flags=()
-    non_repeating_flags=(--json --version -h --help)
+    non_repeating_flags=(--tls-self-signed --json --version -h --help)
     repeating_options=(--public-url)
     non_repeating_options=(--host --port --db --tls-cert --tls-key --max-frame --max-members --rate --burst --rooms-per-address --connections-per-address --knocks-per-minute --code-attempts --code-interval --knock-timeout --default-ttl --max-ttl --history-messages --history-bytes --exports-per-minute --log-level)
     __securechat_offer_flags_options 0

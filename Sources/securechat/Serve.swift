@@ -1,5 +1,6 @@
 import ArgumentParser
 import SecureChatCore
+import SecureChatCrypto
 import SecureChatRelay
 import SecureChatWire
 
@@ -32,6 +33,10 @@ struct Serve: AsyncParsableCommand {
 
     @Option(name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "file"), completion: .file())
     var tlsKey: String?
+
+    @Flag(name: .customLong("tls-self-signed"), help: ArgumentHelp(
+        "Serve https and wss with a new self-signed certificate for the addresses the relay listens on, and print its SHA-256 fingerprint to compare with the browser's warning (browsers offer the web client's cryptography only over https, or on this machine)."))
+    var tlsSelfSigned = false
 
     @Option(name: .customLong("public-url"), help: ArgumentHelp(
         "An address clients use to reach this relay (e.g. https://relay.example.org); repeat for several. Sign-ins must name one of them; without it, they must name the Host of their own request.",
@@ -98,6 +103,7 @@ struct Serve: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard !tlsSelfSigned || tlsCertificate == nil else { throw ValidationError("--tls-self-signed replaces --tls-cert and --tls-key") }
         for (name, value) in [("--max-members", maxMembers), ("--burst", burst),
                               ("--rooms-per-address", roomsPerAddress), ("--connections-per-address", connectionsPerAddress),
                               ("--knocks-per-minute", knocksPerMinute), ("--code-attempts", codeAttempts),
@@ -146,6 +152,11 @@ struct Serve: AsyncParsableCommand {
         config.port = port
         config.tlsCertificatePath = tlsCertificate
         config.tlsKeyPath = tlsKey
+        let selfSigned = tlsSelfSigned ? try SelfSignedTLS(host: host) : nil
+        if let selfSigned {
+            config.tlsCertificatePath = selfSigned.certificatePath
+            config.tlsKeyPath = selfSigned.keyPath
+        }
         config.publicOrigins = publicURLs.compactMap(RelayOrigin.fromURL)
         config.limits.frameBytes = maxFrame
         config.limits.membersPerRoom = maxMembers
@@ -167,24 +178,34 @@ struct Serve: AsyncParsableCommand {
         do {
             relay = try Relay(configuration: config)
         } catch {
+            selfSigned?.removeFiles()
             throw Failure("cannot open the relay database \(path): \(error)",
                           hint: Paths.exists(path) ? nil : "check that the directory exists and is writable")
         }
-        let scheme = tlsCertificate == nil ? "http" : "https"
+        let scheme = config.tlsCertificatePath == nil ? "http" : "https"
         let shownHost = host.contains(":") ? "[\(host)]" : host
         let json = self.json
         do {
             try await runRelay(relay) { port in
+                // The relay has read the certificate and key: the files go at once.
+                selfSigned?.removeFiles()
                 let url = "\(scheme)://\(shownHost):\(port)"
                 if json {
                     try? Stdout.json(ServeAddress(url: url, port: port, database: path))
                 } else {
                     try? Stdout.line("securechat relay listening on \(url) (database \(path))")
                     try? Stdout.line("next: securechat room create --server \(url)")
+                    try? Stdout.line("or chat in a browser: \(url)/")
+                    if let selfSigned {
+                        for address in selfSigned.otherAddresses { try? Stdout.line("or, on this network: \(scheme)://\(address):\(port)/") }
+                        try? Stdout.line("self-signed certificate, SHA-256 \(selfSigned.certificate.fingerprint)")
+                        try? Stdout.line("  (browsers warn about it: go on only if the fingerprint they show is this one)")
+                    }
                 }
             }
         } catch {
             try? relay.close()
+            selfSigned?.removeFiles()
             let text = "\(error)"
             if text.contains("in use") {
                 throw Failure("cannot listen on \(shownHost):\(port): the address is in use",

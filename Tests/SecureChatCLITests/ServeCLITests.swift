@@ -31,7 +31,7 @@ import Glibc
         func port(timeout: TimeInterval = 30) throws -> Int {
             let deadline = Date().addingTimeInterval(timeout)
             while Date() < deadline {
-                if let line = stdout.split(separator: "\n").first, let r = line.range(of: "http://127.0.0.1:") {
+                if let line = stdout.split(separator: "\n").first, let r = line.range(of: "://127.0.0.1:") {
                     let digits = line[r.upperBound...].prefix { $0.isNumber }
                     if let port = Int(digits) { return port }
                 }
@@ -71,11 +71,12 @@ import Glibc
         let port = try server.port()
         #expect(port > 0 && port != 5000)
         #expect(server.stdout.contains("next: securechat room create --server http://127.0.0.1:\(port)"))
+        #expect(server.stdout.contains("or chat in a browser: http://127.0.0.1:\(port)/"))
         let health = try httpGet(port: port, path: "/health")
         #expect(health.hasPrefix("HTTP/1.1 200"))
         #expect(health.hasSuffix(#"{"protocol":2,"status":"ok"}"#))
         let page = try httpGet(port: port, path: "/join/k3Jd9xQm2LwP8aZt5RvYbc")
-        #expect(page.hasPrefix("HTTP/1.1 200") && page.contains("securechat connect"))
+        #expect(page.hasPrefix("HTTP/1.1 200") && page.contains("securechat connect") && page.contains("/assets/app.js"))
         #expect(server.terminate() == 0, "stderr: \(server.stderr)")
         #expect(server.stderr.contains("relay stopped"))
         #expect(FileManager.default.fileExists(atPath: db.path))
@@ -95,6 +96,23 @@ import Glibc
         #expect(FileManager.default.fileExists(atPath: expected))
     }
 
+    /// The certificate a phone's browser will warn about is the one whose fingerprint `serve`
+    /// printed, and the relay speaks https with it.
+    @Test func aSelfSignedCertificateIsServedWithThePrintedFingerprint() throws {
+        let server = try Server(["--port", "0", "--tls-self-signed", "--db", try CLI.sandbox().appendingPathComponent("t.sqlite").path])
+        let port = try server.port()
+        let deadline = Date().addingTimeInterval(10)
+        while !server.stdout.contains("SHA-256"), Date() < deadline { usleep(20_000) }
+        #expect(server.stdout.contains("securechat relay listening on https://127.0.0.1:\(port)"))
+        let printed = server.stdout.split(separator: "\n").first { $0.hasPrefix("self-signed certificate, SHA-256 ") }
+            .map { String($0.dropFirst("self-signed certificate, SHA-256 ".count)) }
+        #expect(printed?.count == 95, "\(server.stdout)")
+        let served = try CLI.shell("openssl s_client -connect 127.0.0.1:\(port) -servername localhost </dev/null 2>/dev/null"
+            + " | openssl x509 -noout -fingerprint -sha256")
+        #expect(served.out.trimmingCharacters(in: .whitespacesAndNewlines).uppercased() == "SHA256 FINGERPRINT=\(printed ?? "-")")
+        #expect(server.terminate() == 0)
+    }
+
     @Test func aBusyPortIsAClearError() throws {
         let first = try Server(["--port", "0", "--db", try CLI.sandbox().appendingPathComponent("a.sqlite").path])
         let port = try first.port()
@@ -109,6 +127,7 @@ import Glibc
     @Test(arguments: [
         (["--tls-cert", "c.pem"], "--tls-cert and --tls-key go together"),
         (["--port", "70000"], "--port must be 0 to 65535"),
+        (["--tls-self-signed", "--tls-cert", "c.pem", "--tls-key", "k.pem"], "--tls-self-signed replaces --tls-cert and --tls-key"),
         (["--code-interval", "soon"], "invalid --code-interval 'soon'"),
         (["--default-ttl", "40d"], "--default-ttl is longer than --max-ttl"),
         (["--log-level", "loud"], "unknown --log-level 'loud'"),

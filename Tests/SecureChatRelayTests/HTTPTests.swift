@@ -5,6 +5,7 @@ import HummingbirdTesting
 import SecureChatCore
 import SecureChatCrypto
 @testable import SecureChatRelay
+import SecureChatWeb
 import SecureChatWire
 import Testing
 import TestSupport
@@ -15,14 +16,71 @@ import TestSupport
         try await TestRelay.with { live in
             let health = try await live.http.execute(uri: "/health", method: .get)
             #expect(health.status == .ok && String(buffer: health.body) == #"{"protocol":2,"status":"ok"}"#)
-            let page = try await live.http.execute(uri: "/join/k3Jd9xQm2LwP8aZt5RvYbc", method: .get)
-            #expect(page.status == .ok && page.headers[.contentType] == "text/html; charset=utf-8")
-            let html = String(buffer: page.body)
-            #expect(html.contains("<code>k3Jd9xQm2LwP8aZt5RvYbc</code>") && html.contains("securechat connect"))
-            #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
             let bad = try await live.http.execute(uri: "/join/%3Cscript%3E", method: .get)
             #expect(bad.status == .notFound)
         }
+    }
+
+    /// The browser client: the same page at `/` and `/join/ROOM_ID`, its embedded files under
+    /// `/assets/`, each with the strict headers of docs/security.md.
+    @Test func theBrowserClientIsServedWithStrictHeaders() async throws {
+        try await TestRelay.with { live in
+            for uri in ["/", "/join/k3Jd9xQm2LwP8aZt5RvYbc"] {
+                let page = try await live.http.execute(uri: uri, method: .get)
+                #expect(page.status == .ok && page.headers[.contentType] == "text/html; charset=utf-8")
+                #expect(String(buffer: page.body) == String(decoding: WebAssets.files["index.html"]!.bytes, as: UTF8.self))
+            }
+            for (name, asset) in WebAssets.files where name != "index.html" {
+                let response = try await live.http.execute(uri: "/assets/\(name)", method: .get)
+                #expect(response.status == .ok && response.headers[.contentType] == asset.contentType, "\(name)")
+                #expect(Array(buffer: response.body) == asset.bytes, "\(name)")
+                let csp = response.headers[.contentSecurityPolicy] ?? ""
+                for directive in ["default-src 'none'", "script-src 'self'", "connect-src 'self'", "frame-ancestors 'none'"] {
+                    #expect(csp.contains(directive), "\(name): \(csp)")
+                }
+                #expect(!csp.contains("unsafe"))
+                #expect(response.headers[.cacheControl] == "no-store" && response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer")
+                #expect(response.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
+            }
+            // Every file of web/client is embedded, as it is in the repository.
+            let client = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("web/client")
+            let onDisk = try FileManager.default.contentsOfDirectory(atPath: client.path)
+            #expect(Set(onDisk) == Set(WebAssets.files.keys))
+            for name in onDisk {
+                #expect(try Array(Data(contentsOf: client.appendingPathComponent(name))) == WebAssets.files[name]?.bytes, "\(name)")
+            }
+            for missing in ["/assets/nothing.js", "/assets/index.html", "/assets/..%2FPackage.swift"] {
+                #expect(try await live.http.execute(uri: missing, method: .get).status == .notFound, "\(missing)")
+            }
+        }
+    }
+
+    /// Pages of other sites may not open a socket in their visitors' names; programs may connect.
+    @Test func webSocketsFromOtherSitesPagesAreRefused() async throws {
+        try await TestRelay.with { live in
+            let own = "http://127.0.0.1:\(live.port)"
+            for origin in [nil, own, "ws://127.0.0.1", "wss://anything.example"] {
+                #expect(throws: Never.self, "\(origin ?? "no Origin")") { _ = try RawWebSocket(port: live.port, origin: origin) }
+            }
+            for origin in ["http://evil.example", "https://127.0.0.1:\(live.port)", "http://127.0.0.1:\(live.port + 1)", "null",
+                           "file://", "chrome-extension://abc", "http://127.0.0.1:\(live.port)/path"] {
+                #expect(throws: RawWebSocket.Failure.self, "\(origin)") { _ = try RawWebSocket(port: live.port, origin: origin) }
+            }
+        }
+    }
+
+    @Test func browserOriginRules() {
+        let relay = ["ws://127.0.0.1:5000"]
+        let table: [(String?, Bool)] = [
+            (nil, true), ("ws://127.0.0.1", true), ("wss://x", true), ("http://127.0.0.1:5000", true), ("HTTP://127.0.0.1:5000", true),
+            ("http://127.0.0.1", false), ("https://127.0.0.1:5000", false), ("http://localhost:5000", false), ("null", false),
+            ("http://127.0.0.1:5000/", false), ("http://a@127.0.0.1:5000", false), ("", false), ("moz-extension://x", false),
+        ]
+        for (origin, allowed) in table {
+            #expect(BrowserOrigin.mayConnect(origin: origin, relayOrigins: relay) == allowed, "\(origin ?? "nil")")
+        }
+        #expect(BrowserOrigin.mayConnect(origin: "https://relay.example.org", relayOrigins: ["wss://relay.example.org:443"]))
     }
 
     func signedHeaders(_ peer: TestPeer, room: String, after: Int64, time: Int64 = Int64(Relay.now),

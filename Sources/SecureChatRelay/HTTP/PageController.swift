@@ -1,69 +1,69 @@
+import Foundation
 import Hummingbird
+import SecureChatWeb
 import SecureChatWire
 
-/// `GET /health` and `GET /join/ROOM_ID`. The join page never needs the room key: an invite's
-/// key is in the link's `#` fragment, which browsers keep to themselves.
+/// `GET /health`, and the browser client: `GET /` (create or join a room), `GET /join/ROOM_ID`
+/// (the target of invite links) and `GET /assets/NAME`. The pages never need a room key: an
+/// invite's key is in the link's `#` fragment, which browsers keep to themselves, and the client
+/// reads it there (docs/security.md, "What a browser user trusts").
 struct PageController {
     let relay: Relay
 
     func addRoutes(to router: Router<RelayRequestContext>) {
         router.get("/health") { _, _ -> Response in
-            Self.respond(.ok, type: "application/json", #"{"protocol":\#(RelayProtocol.version),"status":"ok"}"#)
+            Self.respond(.ok, type: "application/json", Array(#"{"protocol":\#(RelayProtocol.version),"status":"ok"}"#.utf8))
         }
+        router.get("/") { _, _ -> Response in Self.page() }
         router.get("/join/:room") { _, context -> Response in
             guard let room = context.parameters.get("room"), Validation.isRoomID(room) else {
-                return Self.respond(.notFound, type: "text/plain; charset=utf-8", "not a room id\n")
+                return Self.respond(.notFound, type: "text/plain; charset=utf-8", Array("not a room id\n".utf8))
             }
-            return Self.respond(.ok, type: "text/html; charset=utf-8", Self.joinPage(room: room))
+            return Self.page()
+        }
+        router.get("/assets/:name") { _, context -> Response in
+            guard let name = context.parameters.get("name") else { return Self.notFound() }
+            if name == "qrcode.js" { return Self.qrLibrary() }
+            guard let asset = WebAssets.files[name], name != "index.html" else { return Self.notFound() }
+            return Self.respond(.ok, type: asset.contentType, asset.bytes)
         }
     }
 
-    static func respond(_ status: HTTPResponse.Status, type: String, _ body: String) -> Response {
+    /// Every page and asset: no script or style but this relay's own files, no framing, no
+    /// connections but to this relay, no referrer, nothing cached.
+    static let contentSecurityPolicy = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; "
+        + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+    static func respond(_ status: HTTPResponse.Status, type: String, _ body: [UInt8]) -> Response {
         var headers = HTTPFields()
         headers[.contentType] = type
         headers[.cacheControl] = "no-store"
         headers[.init("X-Content-Type-Options")!] = "nosniff"
         headers[.init("Referrer-Policy")!] = "no-referrer"
-        headers[.contentSecurityPolicy] = "default-src 'none'; style-src 'unsafe-inline'"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+        headers[.init("X-Frame-Options")!] = "DENY"
+        headers[.init("Cross-Origin-Opener-Policy")!] = "same-origin"
+        headers[.init("Cross-Origin-Resource-Policy")!] = "same-origin"
+        headers[.init("Permissions-Policy")!] = "camera=(), microphone=(), geolocation=()"
+        headers[.contentSecurityPolicy] = contentSecurityPolicy
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
-    /// A static page: the room id is the only variable part, and it is restricted to
-    /// `A-Z a-z 0-9 - _`, so it cannot carry markup; it is escaped anyway.
-    static func joinPage(room: String) -> String {
-        let id = escape(room)
-        return """
-            <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-            <title>Join a securechat room</title>
-            <style>body{font:16px/1.5 system-ui,sans-serif;max-width:40rem;margin:2rem auto;padding:0 1rem}code{background:#eee;padding:0 .2em}</style>
-            </head><body>
-            <h1>Join room <code>\(id)</code></h1>
-            <p>This relay forwards end-to-end encrypted messages. It cannot read them, and it never sees the room key:
-            in an invite link the key follows the <code>#</code>, a part of the address your browser does not send.</p>
-            <h2>With the command line</h2>
-            <p>Copy the whole invite link you were given, including everything after <code>#</code>, and run:</p>
-            <pre><code>securechat connect 'INVITE-LINK'</code></pre>
-            <p>An invite without a key is for an approval room: <code>securechat connect</code> knocks, and a member of the
-            room lets you in. You can also knock with the room's 6-digit join code.</p>
-            <p>Compare fingerprints with the other members before you trust their messages.</p>
-            </body></html>
-
-            """
+    static func respond(_ status: HTTPResponse.Status, type: String, _ body: String) -> Response {
+        respond(status, type: type, Array(body.utf8))
     }
 
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for c in s {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(c)
-            }
-        }
-        return out
+    static func page() -> Response {
+        let index = WebAssets.files["index.html"]!
+        return respond(.ok, type: index.contentType, index.bytes)
+    }
+
+    static func notFound() -> Response {
+        respond(.notFound, type: "text/plain; charset=utf-8", Array("not found\n".utf8))
+    }
+
+    /// Debian's qrcode-generator, read where the package installs it (about 50 KiB).
+    static func qrLibrary() -> Response {
+        guard let data = FileManager.default.contents(atPath: WebAssets.qrLibraryPath), data.count <= 1 << 20 else { return notFound() }
+        return respond(.ok, type: "text/javascript; charset=utf-8", Array(data))
     }
 }

@@ -29,7 +29,13 @@ struct WebSocketController {
     let relay: Relay
 
     func addRoutes(to router: Router<RelayRequestContext>) {
-        router.ws(RouterPath(RelayProtocol.webSocketPath)) { _, _, context in
+        router.ws(RouterPath(RelayProtocol.webSocketPath), shouldUpgrade: { [relay] request, _ in
+            // A page of another site must not open a connection in its visitor's name.
+            guard BrowserOrigin.mayConnect(origin: request.headers[.origin], relayOrigins: relay.origins(host: request.head.authority)) else {
+                throw HTTPError(.forbidden, message: "this relay accepts WebSocket connections from its own pages only")
+            }
+            return .upgrade([:])
+        }) { _, _, context in
             let channel = context.requestContext.channel
             let address = context.requestContext.remoteAddress?.ipAddress ?? "unknown"
             // What the relay-auth signature must name: HTTP/1's Host is the request's authority.

@@ -24,8 +24,9 @@ final class RawWebSocket {
     private var pending: [UInt8] = []
 
     /// Connects to 127.0.0.1:`port` and upgrades, naming `host` (default `127.0.0.1:port`) in
-    /// the Host header; reading times out after `timeout` seconds.
-    init(port: Int, host: String? = nil, timeout: Int = 5) throws {
+    /// the Host header and, if given, `origin` in the Origin header; reading times out after
+    /// `timeout` seconds.
+    init(port: Int, host: String? = nil, origin: String? = nil, timeout: Int = 5) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         var tv = timeval(tv_sec: timeout, tv_usec: 0)
@@ -39,7 +40,7 @@ final class RawWebSocket {
         }
         guard connected == 0 else { Glibc.close(fd); throw Failure(description: "connect: \(errno)") }
         let key = Data(SecureRandom.bytes(16)).base64EncodedString()
-        write(Array("GET /v2/ws HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\r\n".utf8))
+        write(Array("GET /v2/ws HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\(origin.map { "Origin: \($0)\r\n" } ?? "")\r\n".utf8))
         let end = Array("\r\n\r\n".utf8)
         while pending.count < 4 || !pending.indices.dropLast(3).contains(where: { Array(pending[$0..<$0 + 4]) == end }) {
             try fill()

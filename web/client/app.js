@@ -1,0 +1,401 @@
+// The page: identity, room list, create and join, and one open room at a time. Everything a
+// person or a relay wrote reaches the page through `textContent` (`el` in view.js), never
+// as markup. The room key is read from the link's fragment, which is then removed from the
+// address bar and the session history.
+
+import * as store from "./store.js";
+import { b64url, fromB64url, randomBytes } from "./bytes.js";
+import { generateIdentity, fingerprint, identityFromSecret, parseIdentityFile, safetyNumber } from "./identity.js";
+import { parseInvite, formatInvite } from "./invite.js";
+import { isDisplayName, isJoinCode } from "./protocol.js";
+import { keyText, parseKey } from "./fernet.js";
+import { RoomSession } from "./session.js";
+import { NOTICE_TEXT, VERDICT_TEXT, el, timeText } from "./view.js";
+
+const $ = (id) => document.getElementById(id);
+
+const state = { identity: null, me: null, name: "", verified: new Set(), session: null, record: null, codeTimer: null };
+
+function banner(text, error = false) {
+  const b = $("banner");
+  b.textContent = text ?? "";
+  b.hidden = !text;
+  b.classList.toggle("error", error);
+}
+
+// ---- identity ----
+
+async function loadIdentity() {
+  let rec = await store.getIdentity();
+  if (!rec) {
+    const id = await generateIdentity();
+    rec = { signingPrivate: id.signing.privateKey, signingPublic: id.signing.publicKey, agreementPrivate: id.agreement.privateKey, agreementPublic: id.agreement.publicKey };
+    await store.putIdentity(rec);
+  }
+  state.identity = {
+    signing: { privateKey: rec.signingPrivate, publicKey: new Uint8Array(rec.signingPublic) },
+    agreement: { privateKey: rec.agreementPrivate, publicKey: new Uint8Array(rec.agreementPublic) },
+  };
+  state.me = { signingKey: state.identity.signing.publicKey, agreementKey: state.identity.agreement.publicKey };
+  const fp = await fingerprint(state.me.agreementKey, state.me.signingKey);
+  $("my-fingerprint").textContent = fp;
+  state.name = (await store.getSetting("name")) ?? `guest-${fp.slice(0, 4)}`;
+  state.verified = new Set((await store.getSetting("verified")) ?? []);
+  $("my-name").value = state.name;
+  $("my-name").addEventListener("change", async () => {
+    const v = $("my-name").value.trim();
+    if (!isDisplayName(v)) { banner("A name is 1 to 64 characters without control characters.", true); $("my-name").value = state.name; return; }
+    state.name = v;
+    await store.putSetting("name", v);
+    banner("Your new name is used the next time you open a room.");
+  });
+}
+
+/** Makes the identity of an age identity file (as `securechat keygen` writes) this browser's. */
+async function importIdentity() {
+  const input = $("identity-file");
+  const file = input.files?.[0];
+  input.value = "";
+  if (!file) return;
+  if (file.size > 64 * 1024) return banner("That file is too large to be an identity file.", true);
+  let secret;
+  try {
+    secret = parseIdentityFile(await file.text());
+  } catch (e) {
+    return banner(`That identity file cannot be used: ${e.message}.`, true);
+  }
+  if (!confirm("Use this identity in this browser from now on? Rooms joined with the current one will need it again.")) { secret.fill(0); return; }
+  const id = await identityFromSecret(secret);
+  secret.fill(0);
+  await store.putIdentity({ signingPrivate: id.signing.privateKey, signingPublic: id.signing.publicKey, agreementPrivate: id.agreement.privateKey, agreementPublic: id.agreement.publicKey });
+  location.reload();
+}
+
+// ---- home ----
+
+async function showHome() {
+  stopSession();
+  $("room").hidden = true;
+  $("home").hidden = false;
+  document.title = "securechat";
+  const rooms = (await store.allRooms()).filter((r) => r.roomID);
+  const list = $("room-list");
+  list.replaceChildren(...rooms.map((r) => el("li", {}, el("a", { href: `/join/${r.roomID}` }, r.name || `Room ${r.roomID.slice(0, 8)}`), " ",
+    el("span", { class: "muted" }, r.policy === "open" ? "open" : "approval"))));
+  $("no-rooms").hidden = rooms.length > 0;
+}
+
+async function createRoom(event) {
+  event.preventDefault();
+  const policy = document.querySelector("input[name=policy]:checked").value;
+  const ttl = Number($("create-ttl").value);
+  const name = $("create-name").value.trim().slice(0, 100);
+  const roomID = b64url(randomBytes(16));
+  const record = {
+    roomID, server: location.origin, policy, name, ownerPin: b64url(state.me.signingKey), keys: [keyText(randomBytes(32))],
+    resume: null, known: {}, create: { ttl }, owner: true,
+  };
+  await store.putRoom(record);
+  history.pushState(null, "", `/join/${roomID}`);
+  openRoom(record);
+}
+
+async function joinFromInput(event) {
+  event.preventDefault();
+  const text = $("join-input").value.trim();
+  if (isJoinCode(text)) {
+    history.pushState(null, "", "/");
+    return openRoom({ roomID: null, code: text, server: location.origin, policy: "approval", name: "", ownerPin: null, keys: [], resume: null, known: {} });
+  }
+  try {
+    const invite = parseInvite(text);
+    if (invite.server !== location.origin) { location.assign(text); return; }
+    await enterInvite(invite);
+  } catch (e) {
+    banner(`That is not an invite link or a 6-digit code: ${e.message}.`, true);
+  }
+}
+
+async function enterInvite(invite) {
+  let record = await store.getRoom(invite.roomID);
+  const key = invite.key ? keyText(invite.key) : null;
+  if (!record) {
+    record = { roomID: invite.roomID, server: location.origin, policy: invite.key ? "open" : "approval", name: "",
+      ownerPin: invite.owner ? b64url(invite.owner) : null, keys: key ? [key] : [], resume: null, known: {} };
+    await store.putRoom(record);
+  } else if (key && !record.keys.includes(key)) {
+    record.keys.push(key);
+    await store.putRoom(record);
+  }
+  if (!invite.owner && !record.ownerPin) banner("This link names no owner: the room's founder is trusted on first use.");
+  history.replaceState(null, "", `/join/${invite.roomID}`);
+  openRoom(record);
+}
+
+// ---- a room ----
+
+function stopSession() {
+  state.session?.stop();
+  state.session = null;
+  clearInterval(state.codeTimer);
+}
+
+let saveTimer = null;
+function save() {
+  clearTimeout(saveTimer);
+  const r = state.record;
+  if (!r?.roomID) return;
+  saveTimer = setTimeout(() => store.putRoom(r), 200);
+}
+
+function openRoom(record) {
+  stopSession();
+  banner(null);
+  state.record = record;
+  $("home").hidden = true;
+  $("room").hidden = false;
+  $("messages").replaceChildren();
+  $("roster").replaceChildren();
+  $("knocks").replaceChildren();
+  $("knock-panel").hidden = true;
+  $("join-code-box").hidden = true;
+  $("leave-button").hidden = true;
+  setTitle();
+  renderInvite();
+  const session = new RoomSession({
+    identity: state.identity, name: state.name, server: record.server, roomID: record.roomID, code: record.code ?? null,
+    policy: record.policy, keys: record.keys.map(parseKey), ownerPin: record.ownerPin ? fromB64url(record.ownerPin) : null,
+    resume: record.resume ?? {}, create: record.create ?? null, known: record.known ?? {},
+  }, (type, detail) => onEvent(session, type, detail));
+  state.session = session;
+  session.start();
+  $("message-input").focus();
+}
+
+function setTitle() {
+  const r = state.record;
+  const title = r.name || (r.roomID ? `Room ${r.roomID.slice(0, 8)}` : `Knocking with code ${r.code}`);
+  $("room-title").textContent = title;
+  document.title = `${title} · securechat`;
+}
+
+function renderInvite() {
+  const r = state.record;
+  const box = $("invite");
+  if (!r.roomID || !r.ownerPin || (r.policy === "open" && !r.keys.length)) { box.hidden = true; return; }
+  box.hidden = false;
+  const link = formatInvite({ server: r.server, roomID: r.roomID, owner: fromB64url(r.ownerPin), key: r.policy === "open" ? parseKey(r.keys[0]) : null });
+  $("invite-link").value = link;
+  $("invite-note").textContent = r.policy === "open"
+    ? "This link holds the room key: whoever has it can read the room. Share it like a password."
+    : "This link holds no key: people who open it knock, and a member lets them in.";
+  if (r.owner && !box.dataset.shown) { box.open = true; box.dataset.shown = "1"; }
+  drawQR(link);
+}
+
+/** The invite as a QR code drawn on the canvas, by the relay's copy of qrcode-generator if any. */
+function drawQR(link) {
+  const canvas = $("qr");
+  if (typeof globalThis.qrcode !== "function") { canvas.hidden = true; $("qr-missing").hidden = false; return; }
+  const qr = globalThis.qrcode(0, "M");
+  qr.addData(link, "Byte");
+  qr.make();
+  const n = qr.getModuleCount(), quiet = 4, scale = Math.max(3, Math.floor(320 / (n + 2 * quiet)));
+  canvas.width = canvas.height = (n + 2 * quiet) * scale;
+  const ctx = canvas.getContext("2d");
+  ctx.fillStyle = "#fff";
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  ctx.fillStyle = "#000";
+  for (let r = 0; r < n; r++) for (let c = 0; c < n; c++) if (qr.isDark(r, c)) ctx.fillRect((c + quiet) * scale, (r + quiet) * scale, scale, scale);
+  canvas.hidden = false;
+  $("qr-missing").hidden = true;
+}
+
+function addLine(li) {
+  const list = $("messages");
+  const atBottom = list.scrollTop + list.clientHeight >= list.scrollHeight - 40;
+  list.append(li);
+  if (atBottom) list.scrollTop = list.scrollHeight;
+}
+
+function messageLine(d, extra = {}) {
+  const verified = state.knownFp?.get(b64url(d.sender.signingKey));
+  return el("li", { class: extra.pending ? "message pending" : "message", "data-client-id": extra.clientID, "data-seq": d.seq },
+    el("span", { class: "meta" }, timeText(d.time)),
+    el("span", { class: "who" }, d.sender.name, d.sender.self ? " (you)" : null),
+    verified && state.verified.has(verified) ? el("span", { class: "badge verified" }, "verified") : null,
+    el("span", { class: "text" }, d.text));
+}
+
+async function onEvent(session, type, d) {
+  if (session !== state.session) return;
+  const r = state.record;
+  switch (type) {
+    case "connection": {
+      const s = $("conn-state");
+      const text = { connecting: "connecting…", authenticated: "signed in", live: "connected", disconnected: `disconnected, retrying in ${d.retryIn} s` }[d.state] ?? d.state;
+      s.textContent = text;
+      s.className = `state ${d.state === "live" ? "live" : d.state === "disconnected" ? "down" : ""}`;
+      break;
+    }
+    case "created": r.create = null; save(); renderInvite(); break;
+    case "room-id":
+      r.roomID = d.roomID; r.code = null;
+      if (!(await store.getRoom(d.roomID))) await store.putRoom(r);
+      history.replaceState(null, "", `/join/${d.roomID}`);
+      setTitle();
+      break;
+    case "knocking": $("conn-state").textContent = "knocking…"; break;
+    case "waiting": addLine(el("li", { class: "notice" }, "Waiting for a member to let you in…")); break;
+    case "joined":
+      $("leave-button").hidden = d.role === "owner";
+      break;
+    case "keys": r.keys = d.keys.map(keyText); save(); renderInvite(); break;
+    case "owner-pinned": r.ownerPin = d.owner; save(); renderInvite(); break;
+    case "known": r.known = d.known; save(); break;
+    case "resume": r.resume = d; save(); break;
+    case "code": showCode(d); break;
+    case "roster": await renderRoster(session, d); break;
+    case "knocks": renderKnocks(session, d); break;
+    case "queued": addLine(messageLine({ sender: session.selfView(), time: Math.floor(Date.now() / 1000), text: d.text }, { pending: true, clientID: d.clientID })); break;
+    case "sent": {
+      const li = document.querySelector(`li[data-client-id="${CSS.escape(d.clientID)}"]`);
+      if (li) { li.classList.remove("pending"); li.dataset.seq = d.seq; } else addLine(messageLine(d));
+      break;
+    }
+    case "message": addLine(messageLine(d)); break;
+    case "rejected":
+      addLine(el("li", { class: "warning" }, el("span", { class: "meta" }, timeText(d.time)),
+        `A message the relay says is from ${d.sender.name} ${VERDICT_TEXT[d.verdict] ?? d.verdict}; it is not shown.`));
+      break;
+    case "notice": {
+      const f = NOTICE_TEXT[d.kind];
+      if (!f) break;
+      addLine(el("li", { class: d.kind === "key_change" ? "warning" : "notice" }, d.time ? el("span", { class: "meta" }, timeText(d.time)) : null, f(d)));
+      break;
+    }
+    case "problem": addLine(el("li", { class: "warning" }, d.text)); break;
+    case "finished": {
+      const why = { removed: "You were removed from this room.", left: "You left this room.", denied: `You were not let in${d.detail ? `: ${d.detail}` : "."}`,
+        expired: "This room has expired." }[d.reason] ?? `The room cannot be used: ${d.detail ?? d.reason}.`;
+      banner(why, true);
+      $("conn-state").textContent = "closed";
+      $("conn-state").className = "state down";
+      break;
+    }
+  }
+}
+
+function showCode(d) {
+  $("join-code-box").hidden = false;
+  $("join-code").textContent = d.code;
+  clearInterval(state.codeTimer);
+  const tick = () => {
+    const left = Math.max(0, Number(d.expiresAt) - Math.floor(Date.now() / 1000));
+    $("join-code-timer").textContent = `(changes in ${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")})`;
+  };
+  tick();
+  state.codeTimer = setInterval(tick, 1000);
+}
+
+async function renderRoster(session, members) {
+  state.knownFp = new Map();
+  const amOwner = members.some((m) => m.self && m.owner);
+  const items = [];
+  for (const m of members) {
+    const fp = await fingerprint(m.agreementKey, m.signingKey);
+    state.knownFp.set(b64url(m.signingKey), fp);
+    const safety = el("p", { class: "safety", hidden: true });
+    const verifiedNow = state.verified.has(fp);
+    const toggle = el("button", { type: "button", class: "verify" }, verifiedNow ? "Unmark verified" : "Mark verified");
+    toggle.addEventListener("click", async () => {
+      if (state.verified.has(fp)) state.verified.delete(fp); else state.verified.add(fp);
+      await store.putSetting("verified", [...state.verified]);
+      renderRoster(session, session.rosterView());
+    });
+    const li = el("li", { class: m.online ? "online" : "offline", "data-member": b64url(m.signingKey) },
+      el("strong", { class: "name" }, m.name), m.self ? " (you)" : null, m.owner ? el("span", { class: "badge" }, "owner") : null,
+      verifiedNow ? el("span", { class: "badge verified" }, "verified") : null,
+      el("div", {}, el("code", { class: "fingerprint" }, fp)));
+    if (!m.self) {
+      li.append(el("button", { type: "button", class: "show-safety", onclick: async () => {
+        safety.textContent = `Safety number: ${await safetyNumber(state.me, m)}`;
+        safety.hidden = !safety.hidden;
+      } }, "Safety number"), toggle);
+      if (amOwner) li.append(el("button", { type: "button", class: "remove", onclick: () => session.remove(m.signingKey) }, "Remove"));
+      li.append(safety);
+    }
+    items.push(li);
+  }
+  $("roster").replaceChildren(...items);
+}
+
+function renderKnocks(session, knocks) {
+  $("knock-panel").hidden = knocks.length === 0;
+  $("knocks").replaceChildren(...knocks.map((k) => el("li", { "data-knock": k.knockID },
+    el("strong", { class: "name" }, k.name), " ", el("code", {}, k.fingerprint), k.note ? el("div", { class: "note" }, k.note) : null,
+    el("button", { type: "button", class: "approve", onclick: () => session.approve(k.knockID) }, "Let in"),
+    el("button", { type: "button", class: "deny", onclick: () => session.deny(k.knockID) }, "Turn away"))));
+}
+
+// ---- start ----
+
+async function route() {
+  const m = /^\/join\/([A-Za-z0-9_-]{1,64})$/.exec(location.pathname);
+  if (!m) return showHome();
+  if (location.hash) {
+    const href = location.href;
+    // The key must not stay in the address bar or the session history.
+    history.replaceState(null, "", location.pathname);
+    try {
+      return await enterInvite(parseInvite(href));
+    } catch (e) {
+      await showHome();
+      return banner(`This invite link is not valid: ${e.message}.`, true);
+    }
+  }
+  const record = await store.getRoom(m[1]);
+  if (record) return openRoom(record);
+  await showHome();
+  banner("This address lacks the part of the invite after #. Paste the whole invite link below.", true);
+}
+
+async function main() {
+  if (!globalThis.crypto?.subtle) {
+    banner("This page needs a secure context (https://, or http://127.0.0.1): the browser offers no WebCrypto here.", true);
+    return;
+  }
+  try {
+    await loadIdentity();
+  } catch (e) {
+    banner(`This browser cannot keep a securechat identity (Ed25519 and X25519 in WebCrypto, IndexedDB): ${e.message}`, true);
+    return;
+  }
+  $("create-form").addEventListener("submit", createRoom);
+  $("identity-file").addEventListener("change", importIdentity);
+  $("join-form").addEventListener("submit", joinFromInput);
+  $("send-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const text = $("message-input").value;
+    if (!text.trim() || !state.session) return;
+    $("message-input").value = "";
+    await state.session.sendText(text);
+  });
+  $("message-input").addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); $("send-form").requestSubmit(); }
+  });
+  $("copy-invite").addEventListener("click", async () => {
+    try { await navigator.clipboard.writeText($("invite-link").value); $("copy-invite").textContent = "Copied"; } catch { $("invite-link").select(); }
+  });
+  $("leave-button").addEventListener("click", () => state.session?.leave());
+  $("forget-button").addEventListener("click", async () => {
+    if (state.record?.roomID) await store.deleteRoom(state.record.roomID);
+    history.pushState(null, "", "/");
+    showHome();
+  });
+  $("back").addEventListener("click", (e) => { e.preventDefault(); history.pushState(null, "", "/"); showHome(); });
+  window.addEventListener("popstate", route);
+  await route();
+}
+
+main();
