@@ -119,17 +119,22 @@ async function joinFromInput(event) {
 async function enterInvite(invite) {
   let record = await store.getRoom(invite.roomID);
   const key = invite.key ? keyText(invite.key) : null;
+  let note = null;
   if (!record) {
     record = { roomID: invite.roomID, server: location.origin, policy: invite.key ? "open" : "approval", name: "",
       ownerPin: invite.owner ? b64url(invite.owner) : null, keys: key ? [key] : [], resume: null, known: {} };
     await store.putRoom(record);
+  } else if (invite.owner && record.ownerPin && b64url(invite.owner) !== record.ownerPin) {
+    // Like the CLI, never take a link's word over a kept room's owner.
+    note = ["This link names another owner for a room this browser already keeps; the kept room is opened as it was.", true];
   } else if (key && !record.keys.includes(key)) {
     record.keys.push(key);
     await store.putRoom(record);
   }
-  if (!invite.owner && !record.ownerPin) banner("This link names no owner: the room's founder is trusted on first use.");
+  if (!note && !invite.owner && !record.ownerPin) note = ["This link names no owner: the room's founder is trusted on first use.", false];
   history.replaceState(null, "", `/join/${invite.roomID}`);
   openRoom(record);
+  if (note) banner(...note);
 }
 
 // ---- a room ----
@@ -145,7 +150,7 @@ function save() {
   clearTimeout(saveTimer);
   const r = state.record;
   if (!r?.roomID) return;
-  saveTimer = setTimeout(() => store.putRoom(r), 200);
+  saveTimer = setTimeout(() => store.putRoom(r).catch((e) => banner(`This room was not saved: ${e.message}`, true)), 200);
 }
 
 function openRoom(record) {
@@ -239,12 +244,22 @@ async function onEvent(session, type, d) {
       break;
     }
     case "created": r.create = null; save(); renderInvite(); break;
-    case "room-id":
+    case "room-id": {
+      // A join code answered with a room this browser already keeps: the kept record (its
+      // owner pin and keys) stands, and nothing the relay said about the room is adopted.
+      const kept = await store.getRoom(d.roomID);
+      if (session !== state.session) return;
+      if (kept) {
+        openRoom(kept);
+        banner("That join code named a room this browser already keeps; it was opened as kept, with its own owner and keys.");
+        break;
+      }
       r.roomID = d.roomID; r.code = null;
-      if (!(await store.getRoom(d.roomID))) await store.putRoom(r);
+      await store.putRoom(r);
       history.replaceState(null, "", `/join/${d.roomID}`);
       setTitle();
       break;
+    }
     case "knocking": $("conn-state").textContent = "knocking…"; break;
     case "waiting": addLine(el("li", { class: "notice" }, "Waiting for a member to let you in…")); break;
     case "joined":

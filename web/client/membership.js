@@ -7,7 +7,7 @@ import { b64url, equal, fromB64url, randomBytes } from "./bytes.js";
 import * as group from "./group.js";
 import { fingerprint } from "./identity.js";
 import { ed25519Verify } from "./primitives.js";
-import { agreementKeyPayload, isDisplayName, isRoomID } from "./protocol.js";
+import { agreementKeyPayload, isDisplayName, isNote, isRoomID } from "./protocol.js";
 
 const b = (text) => fromB64url(text, "optional");
 
@@ -125,9 +125,12 @@ export const membership = {
     }
     const name = isDisplayName(f.name) ? f.name : "unknown";
     const fp = await fingerprint(agreementKey, member);
-    this.knocks.push({ knockID: f.knock_id, member, agreementKey, name, note: typeof f.note === "string" ? f.note : null, fingerprint: fp });
+    // A note is the knocker's words as the relay passes them: shown only within the protocol's
+    // limits (280 characters, no control or format characters), otherwise left out.
+    const note = isNote(f.note) && f.note !== "" ? f.note : null;
+    this.knocks.push({ knockID: f.knock_id, member, agreementKey, name, note, fingerprint: fp });
     this.emit("knocks", this.knocks);
-    this.emit("notice", { kind: "knock", member: name, detail: f.note ?? null, time: Number(f.time) });
+    this.emit("notice", { kind: "knock", member: name, detail: note, time: Number(f.time) });
   },
 
   async approve(knockID) {

@@ -21,6 +21,8 @@ export function isText(s, max, allowEmpty = false) {
   return scalars.every((c) => c === "\u200d" || !/[\p{Cc}\p{Cf}]/u.test(c));
 }
 export const isDisplayName = (s) => isText(s, 64);
+/** A knock note, a denial reason or a relay's error message: text the page may show. */
+export const isNote = (s) => isText(s, 280, true);
 
 const labeled = (label) => concat(utf8(label), Uint8Array.of(0));
 

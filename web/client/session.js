@@ -13,7 +13,7 @@ import { signEnvelope } from "./envelope.js";
 import { Verifier } from "./verifier.js";
 import { membership } from "./membership.js";
 import {
-  PROTOCOL, WS_PATH, agreementKeyPayload, authPayload, canonicalOrigin, createRoomPayload, isDisplayName, isRelayID, joinPayload,
+  PROTOCOL, WS_PATH, agreementKeyPayload, authPayload, canonicalOrigin, createRoomPayload, isDisplayName, isNote, isRelayID, joinPayload,
 } from "./protocol.js";
 
 const RETIRED_KEY_GRACE = 60;
@@ -134,7 +134,7 @@ export class RoomSession {
       case "knock": return this.knockNotice(f);
       case "knocked": return this.knocked(f);
       case "approved": return this.approved(f);
-      case "denied": return this.finish("denied", f.reason);
+      case "denied": return this.finish("denied", isNote(f.reason) && f.reason !== "" ? f.reason : null);
       case "code":
         if (typeof f.code === "string" && /^[0-9]{6}$/.test(f.code)) { this.code = { code: f.code, expiresAt: f.expires_at }; this.emit("code", this.code); }
         return;
@@ -361,8 +361,9 @@ export class RoomSession {
   }
 
   error(f) {
-    const code = typeof f.code === "string" ? f.code : "error";
-    const message = typeof f.message === "string" ? f.message : code;
+    const code = typeof f.code === "string" && /^[a-z_]{1,40}$/.test(f.code) ? f.code : "error";
+    // The relay's words are shown only within the protocol's limits; otherwise its code alone.
+    const message = isNote(f.message) && f.message !== "" ? f.message : code;
     if (code === "bad_commit" && this.sentCommit) {
       this.sentCommit = null;
       this.problem(`the relay refused a change to the room (${message}); trying again`);

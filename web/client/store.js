@@ -38,6 +38,31 @@ export const putIdentity = (record) => run("identity", "readwrite", (s) => s.put
 export const getSetting = (name) => run("settings", "readonly", (s) => s.get(name));
 export const putSetting = (name, value) => run("settings", "readwrite", (s) => s.put(value, name));
 export const getRoom = (roomID) => run("rooms", "readonly", (s) => s.get(roomID));
-export const putRoom = (room) => run("rooms", "readwrite", (s) => s.put(room));
+/**
+ * Saves a room. A kept room's owner pin is never replaced by a different one (whatever a relay
+ * says later), so the write is refused, and the promise rejected, when the stored record is
+ * pinned to another owner.
+ */
+export async function putRoom(room) {
+  const d = await db();
+  return new Promise((resolve, reject) => {
+    const tx = d.transaction("rooms", "readwrite");
+    const rooms = tx.objectStore("rooms");
+    let refused = null;
+    const get = rooms.get(room.roomID);
+    get.onsuccess = () => {
+      const kept = get.result;
+      if (kept?.ownerPin && kept.ownerPin !== room.ownerPin) {
+        refused = new Error("this browser keeps the room with another owner; the kept record stands");
+        tx.abort();
+        return;
+      }
+      rooms.put(room);
+    };
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(refused ?? tx.error);
+    tx.onabort = () => reject(refused ?? tx.error);
+  });
+}
 export const deleteRoom = (roomID) => run("rooms", "readwrite", (s) => s.delete(roomID));
 export const allRooms = () => run("rooms", "readonly", (s) => s.getAll());

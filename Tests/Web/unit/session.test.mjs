@@ -111,3 +111,20 @@ test("an unacknowledged message is sent again, unchanged, after a reconnect", as
   const resent = again.sent.find((f) => f.type === "send");
   assert.deepEqual(resent, first);
 });
+
+test("relay-made text is shown only within the protocol's limits: knock notes, error messages", async () => {
+  const { s, events } = await joinedSession(owner);
+  const binding = await ed25519Sign(mallory.signing.privateKey, agreementKeyPayload(mallory.agreement.publicKey));
+  const knock = (id, note) => frame({ type: "knock", room_id: ROOM, knock_id: id.repeat(22), member: b64url(mallory.signing.publicKey),
+    agreement_key: b64url(mallory.agreement.publicKey), binding: b64url(binding), name: "mallory", note, time: 1 });
+  await s.receive(knock("a", "let me in\u202eplease\u0007" + "x".repeat(100_000)));
+  await s.receive(knock("b", { a: 1 }));
+  await s.receive(knock("c", "hi, it is me"));
+  assert.deepEqual(s.knocks.map((k) => k.note), [null, null, "hi, it is me"]);
+  assert.ok(events.filter((e) => e.type === "notice" && e.detail.kind === "knock").every((e) => e.detail.detail === null || e.detail.detail === "hi, it is me"));
+
+  await s.receive(frame({ type: "error", code: "rate_limited", message: "\u202e" + "y".repeat(50_000) }));
+  assert.equal(events.at(-1).detail.text, "the relay says: rate_limited");
+  await s.receive(frame({ type: "error", code: "x".repeat(500), message: "slow down" }));
+  assert.equal(events.at(-1).detail.text, "the relay says: slow down");
+});
