@@ -25,7 +25,8 @@ public final class Relay: Sendable {
     /// Nonces of log exports already served.
     let exportNonces = NonceBook()
     let logger: Logger
-    private let connections = Mutex<[UInt64: RelayConnection]>([:])
+    /// Open connections by id (internal: tests check that closed ones leave).
+    let connections = Mutex<[UInt64: RelayConnection]>([:])
     private let nextConnectionID = Atomic<UInt64>(1)
     private let shuttingDown = Atomic<Bool>(false)
     /// Rows committed since the last checkpoint, and when that was.
