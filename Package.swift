@@ -103,10 +103,18 @@ let package = Package(
             ],
             path: "bench/relay-load"),
 
+        // fuzz/: a fuzz target for every parser of outside input, with round-trip properties, and
+        // its libFuzzer driver (scripts/fuzz builds it with -sanitize=fuzzer,address; built
+        // normally it replays files). The Core tests replay the seeds and found inputs.
+        .target(name: "SecureChatFuzzTargets", dependencies: ["SecureChatCore", "SecureChatCrypto", "SecureChatGroup", "SecureChatWire"],
+                path: "fuzz/targets"),
+        .executableTarget(name: "securechat-fuzz", dependencies: ["SecureChatFuzzTargets", "SecureChatCrypto"], path: "fuzz/runner"),
+
         // Shared by the test targets: where the vectors are, hex, Wycheproof's layout.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "SecureChatCryptoTests", dependencies: ["SecureChatCrypto", "TestSupport"]),
-        .testTarget(name: "SecureChatCoreTests", dependencies: ["SecureChatCore", "SecureChatCrypto", "SecureChatWire", "TestSupport"]),
+        .testTarget(name: "SecureChatCoreTests", dependencies: ["SecureChatCore", "SecureChatCrypto", "SecureChatWire", "TestSupport",
+                                                                "SecureChatFuzzTargets"]),
         .testTarget(name: "SecureChatQRTests", dependencies: ["SecureChatQR", "CPNG"], exclude: ["Golden"]),
         .testTarget(name: "SecureChatWireTests", dependencies: ["SecureChatWire", "SecureChatCrypto"]),
         .testTarget(name: "SecureChatGroupTests", dependencies: ["SecureChatGroup", "SecureChatWire", "SecureChatCrypto", "TestSupport"]),

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 @testable import SecureChatRelay
 import Testing
 
@@ -28,5 +29,45 @@ struct CheckpointTests {
 
         await relay.checkpointIfDue(now: start + 1000)
         #expect(relay.unCheckpointed.withLock { $0.since } == start + 61, "no rows, no checkpoint")
+    }
+}
+
+/// Shutting down when the WAL cannot be moved into the database file (a full disk, a reader
+/// that holds it): nothing is lost, so the relay says so and closes without failing.
+struct ShutdownCheckpointTests {
+    @Test func aCloseThatCannotCheckpointLogsItAndKeepsTheData() async throws {
+        let dir = try TestRelay.makeDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let logs = LogCapture()
+        let config = TestRelay.configuration(directory: dir, logs: logs)
+        let relay = try Relay(configuration: config)
+        let id = relay.id
+        // Another connection reading an old snapshot: the WAL cannot be truncated under it.
+        var readerConfig = Configuration()
+        readerConfig.allowsUnsafeTransactions = true  // the read transaction stays open across accesses
+        let reader = try DatabaseQueue(path: config.databasePath, configuration: readerConfig)
+        try await reader.writeWithoutTransaction { db in
+            try db.execute(sql: "BEGIN DEFERRED")
+            _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
+        }
+        try relay.close()
+        let line = try #require(logs.all.first { $0.contains("without a checkpoint") })
+        #expect(line.hasPrefix("warning"))
+        #expect(line.contains("sqlite_code=5 "), "SQLITE_BUSY: \(line)")
+        #expect(line.contains("sqlite_message=database is locked"), "\(line)")
+        try await reader.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
+        try reader.close()
+
+        let again = try Relay(configuration: config)
+        #expect(again.id == id, "the WAL is replayed on the next start")
+        try again.close()
+    }
+
+    @Test func storeFailuresLogSQLitesCodeAndMessage() {
+        let full = Relay.failure(DatabaseError(resultCode: .SQLITE_FULL, message: "database or disk is full", sql: "INSERT INTO history VALUES (?)"),
+                                 ["frames": "3"])
+        #expect(full == ["error": "DatabaseError", "sqlite_code": "13", "sqlite_message": "database or disk is full", "frames": "3"])
+        struct Other: Error {}
+        #expect(Relay.failure(Other()) == ["error": "Other"])
     }
 }

@@ -7,14 +7,15 @@ import SecureChatGroup
 import SecureChatWire
 import Synchronization
 
-/// A load generator that speaks the relay protocol: fan-out throughput and latency, and idle
-/// connections. Prints one JSON object per measurement on standard output.
+/// A load generator that speaks the relay protocol: fan-out throughput and latency, idle
+/// connections, many clients in many rooms and a stalled reader (bench/reliability). Prints one
+/// JSON object per measurement on standard output.
 @main
 struct RelayLoad: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "relay-load",
         abstract: "Load a securechat relay over WebSocket and measure it.",
-        subcommands: [Fanout.self, Idle.self, Ping.self])
+        subcommands: [Fanout.self, Idle.self, Ping.self, Many.self, Stall.self])
 }
 
 /// One line on standard output, written at once (the bench script waits for it).

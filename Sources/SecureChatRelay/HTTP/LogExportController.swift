@@ -1,4 +1,5 @@
 import Hummingbird
+import Logging
 import NIOCore
 import SecureChatCrypto
 import SecureChatWire
@@ -99,7 +100,7 @@ struct LogExportController {
             }
             return Response(status: .ok, headers: headers, body: body)
         } catch {
-            relay.logger.error("log export failed", metadata: ["room": "\(room)", "error": "\(type(of: error))"])
+            relay.logger.error("log export failed", metadata: Relay.failure(error, ["room": "\(room)"]))
             return fail(.internalServerError, "the relay failed to read the log")
         }
     }

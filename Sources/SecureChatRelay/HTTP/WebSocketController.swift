@@ -4,21 +4,53 @@ import Logging
 import NIOCore
 import NIOWebSocket
 import SecureChatWire
+import Synchronization
 
 /// The request context of every route: Hummingbird's, plus the WebSocket handler reference and
 /// the channel (for the client's address, and to cut off a connection that stops reading).
 public struct RelayRequestContext: RequestContext, WebSocketRequestContext, RemoteAddressRequestContext {
     public var coreContext: CoreRequestContextStorage
-    public let webSocket: WebSocketHandlerReference<Self>
     public let remoteAddress: SocketAddress?
     let channel: any Channel
+    private let upgrade: UpgradeSlot
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
-        webSocket = .init()
+        upgrade = UpgradeSlot()
         remoteAddress = source.channel.remoteAddress
         channel = source.channel
     }
+
+    /// The reference through which the router hands the upgrade its handler. Hummingbird stores
+    /// the handler together with a copy of this context inside the reference, so a context that
+    /// held the reference itself would form a cycle and keep the whole connection (its channel,
+    /// pipeline, buffers and logger) after it closed: about 3 KB per WebSocket ever opened. The
+    /// slot is emptied when the channel closes (`releaseUpgradeOnClose`), which breaks the cycle.
+    public var webSocket: WebSocketHandlerReference<Self> { upgrade.reference }
+
+    /// Empties the upgrade slot once the connection has closed, whichever way it ends (upgraded
+    /// or not). Called once per upgrade request, so a keep-alive connection's many plain HTTP
+    /// requests add nothing to its close callbacks.
+    func releaseUpgradeOnClose() {
+        let upgrade = self.upgrade
+        channel.closeFuture.whenComplete { _ in upgrade.release() }
+    }
+
+    /// Holds the context's handler reference until the connection closes.
+    final class UpgradeSlot: Sendable {
+        private let slot = Mutex<WebSocketHandlerReference<RelayRequestContext>?>(WebSocketHandlerReference())
+
+        /// The reference while the connection lives; afterwards a fresh, empty one.
+        var reference: WebSocketHandlerReference<RelayRequestContext> { slot.withLock { $0 } ?? WebSocketHandlerReference() }
+
+        func release() { slot.withLock { $0 = nil } }
+
+        /// Whether the reference is still held (tests: released after the close).
+        var isHeld: Bool { slot.withLock { $0 != nil } }
+    }
+
+    /// Whether this context still holds its handler reference (tests).
+    var holdsUpgrade: Bool { upgrade.isHeld }
 }
 
 /// `GET /v2/ws`: one relay connection per WebSocket. Its frames are handled on the channel's
@@ -29,11 +61,12 @@ struct WebSocketController {
     let relay: Relay
 
     func addRoutes(to router: Router<RelayRequestContext>) {
-        router.ws(RouterPath(RelayProtocol.webSocketPath), shouldUpgrade: { [relay] request, _ in
+        router.ws(RouterPath(RelayProtocol.webSocketPath), shouldUpgrade: { [relay] request, context in
             // A page of another site must not open a connection in its visitor's name.
             guard BrowserOrigin.mayConnect(origin: request.headers[.origin], relayOrigins: relay.origins(host: request.head.authority)) else {
                 throw HTTPError(.forbidden, message: "this relay accepts WebSocket connections from its own pages only")
             }
+            context.releaseUpgradeOnClose()
             return .upgrade([:])
         }) { _, _, context in
             let channel = context.requestContext.channel

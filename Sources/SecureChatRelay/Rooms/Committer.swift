@@ -76,7 +76,7 @@ final class Committer: @unchecked Sendable {
         do {
             results = try relay.store.commit(batch.map(\.request), quota: relay.configuration.limits.historyQuota)
         } catch {
-            relay.logger.error("commit failed", metadata: ["error": "\(type(of: error))", "frames": "\(batch.count)"])
+            relay.logger.error("commit failed", metadata: Relay.failure(error, ["frames": "\(batch.count)"]))
             results = batch.map { .failed(.init(.internalError, "the relay could not store this", roomID: $0.request.room,
                                                 clientID: $0.clientID)) }
         }

@@ -132,7 +132,7 @@ extension Relay {
                 logger.info("room expired", metadata: ["room": "\(room)", "joined": "\(joined.count)"])
             }
         } catch {
-            logger.error("expiry sweep failed", metadata: ["error": "\(type(of: error))"])
+            logger.error("expiry sweep failed", metadata: Self.failure(error))
         }
     }
 
@@ -146,7 +146,7 @@ extension Relay {
             }
             logger.debug("join codes rotated", metadata: ["rooms": "\(rooms.count)"])
         } catch {
-            logger.error("join code rotation failed", metadata: ["error": "\(type(of: error))"])
+            logger.error("join code rotation failed", metadata: Self.failure(error))
         }
     }
 
@@ -157,7 +157,7 @@ extension Relay {
             logRefusal(e, conn)
             conn.send(.error(e))
         } else {
-            logger.error("request failed", metadata: ["conn": "\(conn.id)", "error": "\(type(of: error))"])
+            logger.error("request failed", metadata: Self.failure(error, ["conn": "\(conn.id)"]))
             conn.send(.error(.init(.internalError, "the relay failed to handle this request", roomID: room)))
         }
     }

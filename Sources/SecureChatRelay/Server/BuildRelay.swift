@@ -132,7 +132,7 @@ extension Relay {
         }
         guard due else { return }
         do { try await store.checkpoint() } catch {
-            logger.warning("checkpoint failed", metadata: ["error": "\(type(of: error))"])
+            logger.warning("checkpoint failed", metadata: Self.failure(error))
         }
     }
 

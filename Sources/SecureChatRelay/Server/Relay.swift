@@ -25,7 +25,8 @@ public final class Relay: Sendable {
     /// Nonces of log exports already served.
     let exportNonces = NonceBook()
     let logger: Logger
-    private let connections = Mutex<[UInt64: RelayConnection]>([:])
+    /// Open connections by id (internal: tests check that closed ones leave).
+    let connections = Mutex<[UInt64: RelayConnection]>([:])
     private let nextConnectionID = Atomic<UInt64>(1)
     private let shuttingDown = Atomic<Bool>(false)
     /// Rows committed since the last checkpoint, and when that was.
@@ -41,8 +42,14 @@ public final class Relay: Sendable {
     }
 
     /// Closes the database (after the services have stopped): everything committed stays, the
-    /// WAL is checkpointed into the main file.
-    public func close() throws { try store.close() }
+    /// WAL is checkpointed into the main file. A checkpoint that cannot be written (a full disk)
+    /// is logged and is no failure: the WAL is durable and is replayed on the next start.
+    public func close() throws {
+        if let error = try store.close() {
+            logger.warning("database closed without a checkpoint: every commit is kept in its write-ahead log, replayed on the next start",
+                           metadata: Self.failure(error))
+        }
+    }
 
     static var now: Double {
         var ts = timespec()

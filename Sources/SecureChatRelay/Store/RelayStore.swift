@@ -223,10 +223,20 @@ final class RelayStore: Sendable {
     }
 
     /// Checkpoints the WAL into the main file (so the file alone holds everything), then closes.
-    func close() throws {
+    /// A checkpoint that fails (the disk is full) loses nothing: the WAL keeps every commit and
+    /// SQLite replays it on the next open. Its error is returned, for the log; an error closing
+    /// the database is thrown.
+    @discardableResult
+    func close() throws -> (any Error)? {
         try checkpointer.close()
-        try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        var checkpointError: (any Error)?
+        do {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+        } catch {
+            checkpointError = error
+        }
         try pool.close()
+        return checkpointError
     }
 
     // MARK: Relay identity
