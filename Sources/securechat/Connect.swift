@@ -219,7 +219,7 @@ struct Connect: AsyncParsableCommand {
             throw Failure("room \(room) has expired", status: .roomGone)
         case .roomNotFound:
             throw Failure("the relay at \(setup.server) has no room \(room)",
-                          hint: "it may have expired; 'securechat room create --server URL' registers a new room", status: .roomGone)
+                          hint: "it may have expired; 'securechat room create --server \(setup.server)' registers a new room", status: .roomGone)
         case .badCode:
             throw Failure("no room on \(setup.server) has that join code", hint: "codes change every few minutes: ask a member for the current one",
                           status: .roomGone)
@@ -234,7 +234,7 @@ struct Connect: AsyncParsableCommand {
         var text = bytes
         while text.last == 0x0a || text.last == 0x0d { text.removeLast() }
         guard let string = String(validating: text, as: UTF8.self) else {
-            throw Failure("\(path == "-" ? "standard input" : path) is not UTF-8 text", hint: "encrypt files with 'securechat encrypt'", status: .malformed)
+            throw Failure("\(path == "-" ? "standard input" : path) is not UTF-8 text", hint: "only text is sent; 'securechat help encrypt' shows how to encrypt a file to people's keys", status: .malformed)
         }
         guard !string.isEmpty else { throw Failure("\(path == "-" ? "standard input" : path) is empty", status: .usage) }
         return string
@@ -263,15 +263,14 @@ final class LineReader {
     func next() -> String? {
         while true {
             if let nl = buffer.firstIndex(of: 0x0a) {
-                var line = Array(buffer[..<nl])
-                buffer.removeSubrange(...nl)
-                if line.last == 0x0d { line.removeLast() }
+                let line = TextLines.withoutEnding(buffer[...nl])
+                defer { buffer.removeSubrange(...nl) }
                 return String(decoding: line, as: UTF8.self)
             }
             if done {
                 guard !buffer.isEmpty else { return nil }
                 defer { buffer = [] }
-                return String(decoding: buffer, as: UTF8.self)
+                return String(decoding: TextLines.withoutEnding(buffer[...]), as: UTF8.self)
             }
             var chunk = [UInt8](repeating: 0, count: 4096)
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4096) }

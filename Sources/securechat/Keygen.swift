@@ -7,10 +7,14 @@ struct Keygen: ParsableCommand {
         abstract: "Make an identity (age X25519 key pair) or a room key.",
         discussion: """
             Writes an age identity file (mode 0600, never overwritten) and prints its recipient \
-            (age1…) on standard output and its fingerprint on standard error. Without -o, the \
-            identity goes to standard output when that is a pipe or file, and to the default \
-            location ($SECURECHAT_IDENTITY or $XDG_CONFIG_HOME/securechat/identity.txt) when it \
-            is a terminal. The file opens with 'age -d -i'.
+            (age1…) on standard output and its fingerprint on standard error. Without -o, it \
+            makes your default identity ($SECURECHAT_IDENTITY, else \
+            $XDG_CONFIG_HOME/securechat/identity.txt), creating its directories (mode 0700), \
+            which every other command uses when no -i is given; if that file exists it refuses \
+            and says where it is. Missing directories of -o FILE are created too. -o - prints \
+            the identity on standard output instead. The file opens with 'age -d -i'.
+
+            With --fernet, the room key goes to -o FILE, or to standard output without -o.
             """)
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the identity (or key) to FILE; '-' for standard output.", valueName: "file"),
@@ -49,7 +53,7 @@ struct Keygen: ParsableCommand {
         if passphrase, output == "-", Terminal.stdoutIsTerminal {
             throw ValidationError("refusing to write an encrypted identity to the terminal: use -o FILE")
         }
-        if json, output == "-" || (output == nil && publicOf == nil && !Terminal.stdoutIsTerminal) {
+        if json, output == "-" {
             throw ValidationError("--json needs the key written to a file: add -o FILE")
         }
     }
@@ -62,9 +66,15 @@ struct Keygen: ParsableCommand {
             return try makeFernetKey()
         }
         let identity = Identity.generate()
-        let target = output ?? (Terminal.stdoutIsTerminal ? Paths.defaultIdentity : "-")
-        if target != "-", output == nil {
-            try Paths.makeDirectory(String(target[..<(target.lastIndex(of: "/") ?? target.startIndex)]))
+        let target = output ?? Paths.defaultIdentity
+        if target != "-" {
+            if output == nil, Paths.exists(target) {
+                throw Failure("you have an identity already: \(target)",
+                              hint: "'securechat keygen -y \(Paths.shellWord(target))' prints its public key; -o FILE makes another one elsewhere")
+            }
+            if let slash = target.lastIndex(of: "/"), slash != target.startIndex {
+                try Paths.makeDirectory(String(target[..<slash]))
+            }
         }
         let out = try OutputFile(path: target, mode: 0o600, overwrite: false)
         let text = Array(IdentityFile.render(identity, created: Clock.rfc3339(Clock.now)).utf8)
