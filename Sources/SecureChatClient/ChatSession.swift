@@ -126,6 +126,17 @@ public struct ChatSession: Sendable {
     var removing: [UInt8]?
     /// We asked to leave, until the chain has it.
     var leaving = false
+    /// Why the relay is about to close the connection, when it said so (`error slow_reader`).
+    var closingReason: String?
+    /// The send window: at most this many messages unacknowledged on a connection (the relay's
+    /// burst, 1 to 32), so that a burst of typed or piped lines does not outrun the rate limit.
+    var sendWindow = 16
+    /// One message per this while throttled: the relay's rate, from `hello.limits`.
+    var sendInterval = Duration.milliseconds(50)
+    /// A send was refused for the rate: messages go out one per `sendInterval` until none waits.
+    var throttled = false
+    /// Nothing is sent until the retry timer fires (after a refusal, and between throttled sends).
+    var sendHeld = false
 
     public init(_ config: Configuration) {
         self.config = config
@@ -173,6 +184,7 @@ public struct ChatSession: Sendable {
         authenticated = false
         // A commit in flight either landed (the chain will show it) or is built anew once live.
         sentCommit = nil
+        sendHeld = false
         for i in outbox.indices { outbox[i].transmittedOnThisConnection = false }
         return []
     }
@@ -189,7 +201,8 @@ public struct ChatSession: Sendable {
         default:
             phase = .disconnected
             let delay = backoff.next()
-            return [.emit(.connectionLost(reason: reason, retryIn: delay)), .reconnect(after: delay)]
+            defer { closingReason = nil }
+            return [.emit(.connectionLost(reason: closingReason ?? reason, retryIn: delay)), .reconnect(after: delay)]
         }
     }
 
@@ -203,8 +216,8 @@ public struct ChatSession: Sendable {
         case .joined(let j): return joined(j)
         case .roster(let r): return r.roomID == roomID ? roster(r, now: now) : []
         case .synced(let s): return s.roomID == roomID ? synced(s, now: now) : []
-        case .message(let m): return m.roomID == roomID ? message(m) : []
-        case .ack(let a): return a.roomID == roomID ? ack(a) : []
+        case .message(let m): return m.roomID == roomID ? message(m, now: now) : []
+        case .ack(let a): return a.roomID == roomID ? ack(a) + transmit(now: now) : []
         case .commit(let c): return c.roomID == roomID ? commitFrame(c, now: now) : []
         case .knock(let k): return k.roomID == roomID ? knockNotice(k) : []
         case .knocked(let k): return knocked(k)
@@ -242,6 +255,10 @@ public struct ChatSession: Sendable {
         guard phase == .awaitingHello else { return [] }
         challenge = h.challenge.bytes
         frameLimit = h.limits.frameBytes
+        // The relay's numbers, clamped: they only pace us, and a hostile relay may send anything.
+        sendWindow = min(max(h.limits.burst, 1), 32)
+        let rate = h.limits.messagesPerSecond.isFinite ? min(max(h.limits.messagesPerSecond, 0.01), 1000) : 20
+        sendInterval = .milliseconds(Int64((1000 / rate).rounded(.up)))
         guard Validation.isRelayID(h.relay), h.challenge.count == RelayProtocol.challengeBytes else {
             phase = .finished
             return [.finish(.unreachable("the relay's hello is malformed"))]

@@ -328,19 +328,24 @@ public enum ServerFrame: Sendable, Equatable {
     }
 }
 
-/// `error {code, message, limit?, room_id?, client_id?}`.
+/// `error {code, message, limit?, room_id?, client_id?, retry_after_ms?}`.
 public struct ErrorFrame: Codable, Sendable, Equatable, Error {
     public var code: ErrorCode
     public var message: String
     public var limit: LimitName?
     public var roomID: String?
     public var clientID: String?
+    /// `rate_limited`: milliseconds until the relay accepts the next frame of this connection
+    /// (0 to 3,600,000; a client clamps what it reads to that range).
+    public var retryAfterMs: Int64?
 
-    public init(_ code: ErrorCode, _ message: String, limit: LimitName? = nil, roomID: String? = nil, clientID: String? = nil) {
+    public init(_ code: ErrorCode, _ message: String, limit: LimitName? = nil, roomID: String? = nil, clientID: String? = nil,
+                retryAfterMs: Int64? = nil) {
         self.code = code; self.message = message; self.limit = limit; self.roomID = roomID; self.clientID = clientID
+        self.retryAfterMs = retryAfterMs
     }
 
-    enum CodingKeys: String, CodingKey { case code, message, limit, roomID = "room_id", clientID = "client_id" }
+    enum CodingKeys: String, CodingKey { case code, message, limit, roomID = "room_id", clientID = "client_id", retryAfterMs = "retry_after_ms" }
 }
 
 extension ServerFrame: Codable {

@@ -38,6 +38,8 @@ final class ChatUI: Sendable {
         var disconnectedSince: UInt64?
         /// The connection was lost since the last sync: say so when it is back.
         var lost = false
+        /// Messages of a plain session the relay refused for good (each was reported).
+        var undelivered = 0
     }
 
     let mode: Mode
@@ -61,6 +63,9 @@ final class ChatUI: Sendable {
 
     /// `--listen` prints what it missed since its last run as it arrives, like live messages.
     var isListening: Bool { if case .listen = mode { true } else { false } }
+
+    /// `--send` or `--send-file`.
+    var isSending: Bool { if case .send = mode { true } else { false } }
 
     /// Seconds without a connection, nil while connected.
     func secondsDisconnected(now: UInt64) -> UInt64? { state.withLock { s in s.disconnectedSince.map { now - min(now, $0) } } }
@@ -161,6 +166,7 @@ final class ChatUI: Sendable {
                     if s.failure == nil { s.failure = Failure("the message was not sent: \(reason)") }
                     quit = true
                 } else {
+                    if mode == .plain { s.undelivered += 1 }
                     notes.append("!the message was not sent: \(reason)")
                 }
             case .queued:
@@ -252,6 +258,17 @@ final class ChatUI: Sendable {
             try body(&s)
         } catch {
             Diagnostics.warning(((error as? Failure) ?? Failure(error))?.message ?? "\(error)")
+        }
+    }
+
+    /// A script whose messages did not all reach the relay must not exit 0: the failure to
+    /// report once the session otherwise ended well.
+    var undelivered: Failure? {
+        state.withLock { s in
+            let unsent = s.undelivered + (s.session?.pendingSends ?? 0)
+            guard unsent > 0, mode == .plain || isSending else { return nil }
+            return Failure(unsent == 1 ? "1 message was not delivered" : "\(unsent) messages were not delivered",
+                           hint: s.undelivered > 0 ? "the reasons are above" : "the session ended before the relay acknowledged them")
         }
     }
 

@@ -36,9 +36,12 @@ struct Connect: AsyncParsableCommand {
             An approval room's joiner knocks and waits until a member lets it in; the room key \
             then arrives sealed to its identity and is kept in the room file. A lost connection \
             is retried after 1 s, doubling up to 30 s, resuming after the last message seen and \
-            resending what the relay had not acknowledged, so nothing is lost or shown twice.
+            resending what the relay had not acknowledged, so nothing is lost or shown twice. \
+            Messages keep their order: a message the relay refuses for its rate limit is sent \
+            again, with everything after it, when the relay says it may be, and sending slows to \
+            the relay's rate.
 
-            Exit status: 0 done; 1 an error (a message not sent, a file); 2 a malformed link; \
+            Exit status: 0 done; 1 an error (a message not delivered, a file); 2 a malformed link; \
             5 the relay cannot be reached; 6 not let in (denied, knock unanswered, removed); \
             7 the room is gone (expired, unknown) or the code matches no room; 64 usage.
             """)
@@ -170,6 +173,7 @@ struct Connect: AsyncParsableCommand {
         withExtendedLifetime(signals) {}
         if let failure = ui.failure { throw failure }
         try Self.check(outcome, setup: setup)
+        if let failure = ui.undelivered { throw failure }
     }
 
     static func isHistory(_ mode: ChatUI.Mode) -> Bool { if case .history = mode { true } else { false } }

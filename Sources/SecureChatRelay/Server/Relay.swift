@@ -73,7 +73,9 @@ public final class Relay: Sendable {
         let challenge = SecureRandom.bytes(RelayProtocol.challengeBytes)
         let conn = RelayConnection(id: connID, address: address, challenge: challenge, relayID: id, origins: origins(host: host),
                                    settings: .init(configuration.limits),
-                                   outbox: configuration.limits.outbox, channel: channel, writer: writer, control: control, openedAt: Self.now)
+                                   outbox: configuration.limits.outbox, outboxBytes: configuration.limits.outboxBytes,
+                                   slowReaderGrace: configuration.limits.slowReaderGrace,
+                                   channel: channel, writer: writer, control: control, openedAt: Self.now, logger: logger)
         if shuttingDown.load(ordering: .relaxed) {
             conn.close(nil, code: .goingAway)
             return conn
