@@ -40,13 +40,16 @@ public struct ChatSession: Sendable {
         /// The owner's signing key as the invite link or room file pins it: the only key allowed to
         /// found the room's group state. Nil trusts the founder on first use.
         public var ownerPin: [UInt8]?
+        /// `name` was asked for (`--name`): if the room knows us by another name, or by none we
+        /// signed, a signed `set_name` makes it ours there. Otherwise the room's name for us stays.
+        public var claimName: Bool
 
         public init(identity: Identity, name: String, target: Target, origin: String, keys: [FernetKey], resume: ResumeState = ResumeState(),
                     afterSeq: Int64 = 0, showHistory: Bool = true, knownKeys: KnownKeys = KnownKeys(), note: String? = nil,
-                    ownerPin: [UInt8]? = nil) {
+                    ownerPin: [UInt8]? = nil, claimName: Bool = false) {
             self.identity = identity; self.name = name; self.target = target; self.origin = origin; self.keys = keys; self.resume = resume
             self.afterSeq = afterSeq; self.showHistory = showHistory; self.knownKeys = knownKeys; self.note = note
-            self.ownerPin = ownerPin
+            self.ownerPin = ownerPin; self.claimName = claimName
         }
     }
 
@@ -71,6 +74,9 @@ public struct ChatSession: Sendable {
         var agreementKey: [UInt8]?
         var role: MemberRole = .member
         var online = false
+        /// The version of the member's own signed statement of `name`; 0 while the name is only
+        /// the relay's word (the sign-in name), which a signed one always replaces.
+        var nameVersion: UInt64 = 0
     }
 
     /// A message of ours until the relay acknowledges it.
@@ -126,6 +132,8 @@ public struct ChatSession: Sendable {
     var removing: [UInt8]?
     /// We asked to leave, until the chain has it.
     var leaving = false
+    /// Our own name statement on its way to the relay: its version.
+    var sentName: UInt64?
     /// Why the relay is about to close the connection, when it said so (`error slow_reader`).
     var closingReason: String?
     /// The send window: at most this many messages unacknowledged on a connection (the relay's
@@ -184,6 +192,7 @@ public struct ChatSession: Sendable {
         authenticated = false
         // A commit in flight either landed (the chain will show it) or is built anew once live.
         sentCommit = nil
+        sentName = nil
         sendHeld = false
         for i in outbox.indices { outbox[i].transmittedOnThisConnection = false }
         return []

@@ -301,6 +301,7 @@ final class ChatUI: Sendable {
         case .deny(let who, let reason): intents.yield(.deny(who, reason: reason))
         case .remove(let who): intents.yield(.remove(who))
         case .leave: intents.yield(.leave)
+        case .name(let name): intents.yield(.rename(name))
         case .verify(let who, let mark?): intents.yield(.verify(who, mark))
         default:
             show(state.withLock { s in command.localOutput(s.session, kept: s.kept, renderer: renderer) })

@@ -63,7 +63,9 @@ struct Connect: AsyncParsableCommand {
         completion: .file())
     var identity: String?
 
-    @Option(help: ArgumentHelp("The name others see (default: $SECURECHAT_NAME or your login name).", valueName: "name"))
+    @Option(help: ArgumentHelp(
+        "The name others see; a new one replaces the room's name for you, signed (default: the room's, else $SECURECHAT_NAME or your login name).",
+        valueName: "name"))
     var name: String?
 
     @Option(help: ArgumentHelp("Send TEXT, wait for the relay's acknowledgement, exit (repeatable).", valueName: "text"))
@@ -144,7 +146,8 @@ struct Connect: AsyncParsableCommand {
         let session = ChatSession(.init(identity: setup.identity, name: setup.name, target: setup.target,
                                         origin: RelaySocket.origin(for: setup.server), keys: setup.keys,
                                         resume: start ?? ResumeState(), afterSeq: afterSeq, showHistory: showHistory,
-                                        knownKeys: knownKeys, note: note, ownerPin: setup.ownerPin))
+                                        knownKeys: knownKeys, note: note, ownerPin: setup.ownerPin,
+                                        claimName: name != nil))
         setup.keys = []
         let (intents, feed) = AsyncStream<ChatClient.Intent>.makeStream()
         let ui = ChatUI(mode: mode, json: json, setup: setup, intents: feed)

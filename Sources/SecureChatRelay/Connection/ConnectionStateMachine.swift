@@ -38,6 +38,8 @@ public struct ConnectionStateMachine: Sendable {
         /// A `join`, `leave`, `remove` or `rotate` commit, parsed and signed by this connection; the
         /// commit loop checks it against the room's chain.
         case commit(ClientFrame.Commit, GroupCommit)
+        /// A name statement signed by this connection's identity, for a room it has joined.
+        case setName(ClientFrame.SetName)
     }
 
     /// The limits the state machine applies by itself.
@@ -206,6 +208,18 @@ public struct ConnectionStateMachine: Sendable {
                 return refuse(.badSignature, "binding must be this identity's signature over its agreement key", room: f.roomID)
             }
             return .knock(f)
+        case .setName(let f):
+            guard joined.contains(f.roomID) else { return notMember(f.roomID) }
+            guard Validation.isDisplayName(f.name) else {
+                return refuse(.malformedFrame, "name must be 1 to 64 characters without control characters", room: f.roomID)
+            }
+            guard (1...Validation.maxNameVersion).contains(f.version) else {
+                return refuse(.malformedFrame, "version must be from 1 to 2^53-1", room: f.roomID)
+            }
+            guard verify(f.signature, SignedPayload.memberName(roomID: f.roomID, version: f.version, name: f.name)) else {
+                return refuse(.badSignature, "a name must be signed by this identity", room: f.roomID)
+            }
+            return .setName(f)
         case .send(let f):
             guard joined.contains(f.roomID) else { return notMember(f.roomID, clientID: f.clientID) }
             guard Validation.isClientID(f.clientID) else {

@@ -243,6 +243,7 @@ public final class Relay: Sendable {
         case .join(let f): await join(f, conn: conn, now: now)
         case .knock(let f): await knock(f, conn: conn, now: now)
         case .deny(let f): deny(f, conn: conn, now: now)
+        case .setName(let f): await setName(f, conn: conn, now: now)
         default: respond(action, on: conn)
         }
     }
