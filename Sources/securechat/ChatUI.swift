@@ -40,21 +40,31 @@ final class ChatUI: Sendable {
         var lost = false
         /// Messages of a plain session the relay refused for good (each was reported).
         var undelivered = 0
+        /// Progress on standard error: the first history replay, and messages waiting for the relay.
+        var replay: Progress?
+        var sending: Progress?
     }
 
     let mode: Mode
+    /// `--quiet`: no progress lines.
+    let quiet: Bool
     let renderer: ChatRenderer
     let editor: LineEditor?
     let intents: AsyncStream<ChatClient.Intent>.Continuation
     let state: Mutex<State>
 
-    init(mode: Mode, json: Bool, setup: ConnectSetup, intents: AsyncStream<ChatClient.Intent>.Continuation) {
+    init(mode: Mode, json: Bool, quiet: Bool = false, setup: ConnectSetup, intents: AsyncStream<ChatClient.Intent>.Continuation) {
         self.mode = mode
+        self.quiet = quiet
         renderer = ChatRenderer(style: json ? .json : mode == .interactive ? .terminal : .plain)
         editor = mode == .interactive ? LineEditor() : nil
         self.intents = intents
         var s = State(setup: setup)
-        if case .send(let n) = mode { s.sendsLeft = n }
+        if case .send(let n) = mode {
+            s.sendsLeft = n
+            s.sending = Progress(n == 1 ? "sending the message, waiting for the relay" : "sending \(n) messages, waiting for the relay",
+                                 unit: .waiting, quiet: quiet)
+        }
         s.disconnectedSince = Clock.now
         state = Mutex(s)
     }
@@ -83,9 +93,23 @@ final class ChatUI: Sendable {
         } catch {}
     }
 
+    /// Redraws the progress of a wait (called a few times a second while one may be shown).
+    func tick() {
+        state.withLock { s in s.sending?.advance(by: 0) }
+    }
+
+    /// Erases any progress line, so that what follows on standard error starts on a clean line.
+    private func clearProgress() {
+        state.withLock { s in
+            s.replay?.finish()
+            s.sending?.finish()
+        }
+    }
+
     /// Progress and problems: in the conversation on a terminal, else on standard error.
     func status(_ text: String, problem: Bool = false) {
         if editor != nil { return show([problem ? renderer.problem(text) : renderer.status(text)]) }
+        clearProgress()
         if problem { Diagnostics.warning(text) } else { Diagnostics.note(text) }
     }
 
@@ -113,11 +137,16 @@ final class ChatUI: Sendable {
                              + "\(s.setup.identity.publicIdentity.fingerprint))")
             case .joined(let room):
                 quit = keep(&s) { try $0.setup.saveRoom(joined: room, keys: room.keys) } || quit
+                if !s.synced, s.replay == nil, mode == .plain || Connect.isHistory(mode) {
+                    s.replay = Progress("replaying the room's history", unit: .messages, quiet: quiet)
+                }
                 if mode == .interactive, !s.synced {
                     let name = room.name.map { TerminalText.sanitize($0) } ?? room.roomID
                     notes.append("joined \(name) as \(room.role.rawValue); /help lists the commands")
                 }
             case .synced:
+                s.replay?.finish()
+                s.replay = nil
                 s.disconnectedSince = nil
                 if s.lost {
                     s.lost = false
@@ -142,8 +171,10 @@ final class ChatUI: Sendable {
                 }
                 if mode == .plain, s.inputEnded, session.pendingSends == 0 { quit = true }
             case .message(let m):
+                if m.fromHistory { s.replay?.advance(by: 1) }
                 quit = item(&s, renderer.message(m), history: m.fromHistory, into: &out)
             case .rejected(let r):
+                if r.fromHistory { s.replay?.advance(by: 1) }
                 quit = item(&s, renderer.rejected(r), history: r.fromHistory, into: &out)
             case .sent(let m, let id):
                 let line = renderer.sent(m, clientID: id)
@@ -153,6 +184,10 @@ final class ChatUI: Sendable {
                     if renderer.style == .json { out.append(line) }
                     s.sendsLeft -= 1
                     quit = s.sendsLeft <= 0
+                    if quit {
+                        s.sending?.finish()
+                        s.sending = nil
+                    }
                 case .interactive:
                     out.append(line)
                 case .plain:
@@ -211,6 +246,8 @@ final class ChatUI: Sendable {
                 break
             }
         }
+        // Output on the same terminal as the progress line starts on a clean line.
+        if !out.isEmpty, editor == nil, Terminal.stdoutIsTerminal { clearProgress() }
         show(out)
         for n in notes {
             if n.hasPrefix("!") { status(String(n.dropFirst()), problem: true) } else { status(n) }
@@ -275,6 +312,7 @@ final class ChatUI: Sendable {
     /// Saves the reading position and counters at the end of the session.
     func finish() {
         editor?.stop()
+        clearProgress()
         state.withLock { s in
             guard !s.frozen, let r = s.resume, let room = s.session?.roomID else { return }
             let position: Bool

@@ -95,6 +95,9 @@ struct Connect: AsyncParsableCommand {
     @Flag(help: "One JSON object per line instead of text.")
     var json = false
 
+    @Flag(name: .shortAndLong, help: "Show no progress on standard error (a long history replay, a message waiting for the relay).")
+    var quiet = false
+
     func validate() throws {
         let sources = [link != nil, room != nil, code != nil].filter { $0 }.count
         if sources != 1 { throw ValidationError("give one of an invite LINK, --room ID or --code CODE") }
@@ -150,7 +153,7 @@ struct Connect: AsyncParsableCommand {
                                         claimName: name != nil))
         setup.keys = []
         let (intents, feed) = AsyncStream<ChatClient.Intent>.makeStream()
-        let ui = ChatUI(mode: mode, json: json, setup: setup, intents: feed)
+        let ui = ChatUI(mode: mode, json: json, quiet: quiet, setup: setup, intents: feed)
         for m in messages { feed.yield(.send(m)) }
 
         let signals = Self.onInterrupt { feed.yield(.quit) }
@@ -168,10 +171,17 @@ struct Connect: AsyncParsableCommand {
                 }
             }
         }
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                ui.tick()
+            }
+        }
         let outcome = await ChatClient(server: setup.server, now: { Clock.now }).run(session, intents: intents) { event, session in
             ui.handle(event, session)
         }
         watchdog?.cancel()
+        ticker.cancel()
         ui.finish()
         withExtendedLifetime(signals) {}
         if let failure = ui.failure { throw failure }

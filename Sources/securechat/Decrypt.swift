@@ -38,6 +38,9 @@ struct Decrypt: ParsableCommand {
               completion: .file())
     var input: String?
 
+    @Flag(name: .shortAndLong, help: "Show no progress on standard error (shown only there, for long work, on a terminal).")
+    var quiet = false
+
     func validate() throws {
         if let ttl, DurationText.seconds(ttl) == nil {
             throw ValidationError("invalid --ttl '\(ttl)': use seconds or a number with s, m, h or d (e.g. 2h)")
@@ -48,8 +51,12 @@ struct Decrypt: ParsableCommand {
     }
 
     func run() throws {
-        let source = try InputFile(path: input)
-        if source.isTerminal { Diagnostics.hint("reading tokens or an age file from the terminal; end with Ctrl-D") }
+        let file = try InputFile(path: input)
+        if file.isTerminal { Diagnostics.hint("reading tokens or an age file from the terminal; end with Ctrl-D") }
+        let progress = file.isTerminal ? nil
+            : Progress("decrypting \(TerminalText.sanitize(file.name))", total: Progress.size(of: file.fd), quiet: quiet)
+        defer { progress?.finish() }
+        let source = ProgressReader(file, progress: progress)
         var head = [UInt8](repeating: 0, count: 1024)
         let n = try head.withUnsafeMutableBytes { try source.readFully(into: $0) }
         head.removeSubrange(n...)
