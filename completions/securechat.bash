@@ -237,7 +237,7 @@ _securechat_room_create() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--policy --ttl --max-members --server -i --identity --output -o)
+    non_repeating_options=(--policy --ttl --max-members --server --name -i --identity --output -o)
     __securechat_offer_flags_options 1
 
     # Offer option value completions
@@ -253,6 +253,9 @@ _securechat_room_create() {
         return
         ;;
     '--server')
+        return
+        ;;
+    '--name')
         return
         ;;
     '-i'|'--identity')
@@ -347,7 +350,7 @@ _securechat_invite-qr() {
 
 _securechat_encrypt() {
     repeating_flags=()
-    non_repeating_flags=(--passphrase -p --armor -a --version -h --help)
+    non_repeating_flags=(--passphrase -p --armor -a --quiet -q --version -h --help)
     repeating_options=(-r -R -i)
     non_repeating_options=(-k --key-file --key-fd --room --invite --passphrase-fd --work-factor --output -o)
     __securechat_offer_flags_options 1
@@ -402,7 +405,7 @@ _securechat_encrypt() {
 
 _securechat_decrypt() {
     repeating_flags=()
-    non_repeating_flags=(--version -h --help)
+    non_repeating_flags=(--quiet -q --version -h --help)
     repeating_options=(-i)
     non_repeating_options=(-k --key-file --key-fd --room --invite --passphrase-fd --max-work-factor --ttl --output -o)
     __securechat_offer_flags_options 1
@@ -550,7 +553,7 @@ _securechat_serve() {
 
 _securechat_connect() {
     repeating_flags=()
-    non_repeating_flags=(--listen --history --json --version -h --help)
+    non_repeating_flags=(--listen --history --json --quiet -q --version -h --help)
     repeating_options=(--send)
     non_repeating_options=(--room --code --server -i --identity --name --send-file --count --note --timeout)
     __securechat_offer_flags_options 1

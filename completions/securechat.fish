@@ -28,7 +28,7 @@ function __securechat_parse_tokens -S
             __securechat_parse_subcommand 0 'version' 'h/help'
             switch $unparsed_tokens[1]
             case 'create'
-                __securechat_parse_subcommand 1 'policy=' 'ttl=' 'max-members=' 'server=' 'i/identity=' 'o/output=' 'json' 'version' 'h/help'
+                __securechat_parse_subcommand 1 'policy=' 'ttl=' 'max-members=' 'server=' 'name=' 'i/identity=' 'o/output=' 'json' 'version' 'h/help'
             case 'list'
                 __securechat_parse_subcommand 0 'json' 'version' 'h/help'
             case 'show'
@@ -39,15 +39,15 @@ function __securechat_parse_tokens -S
         case 'invite-qr'
             __securechat_parse_subcommand 1 'room=' 'o/output=' 't/type=' 'l/level=' 's/size=' 'm/margin=' 'foreground=' 'background=' 'inverted' 'raw' 'version' 'h/help'
         case 'encrypt'
-            __securechat_parse_subcommand 1 'k/key-file=' 'key-fd=' 'room=' 'invite=' 'r=+' 'R=+' 'i=+' 'p/passphrase' 'passphrase-fd=' 'work-factor=' 'a/armor' 'o/output=' 'version' 'h/help'
+            __securechat_parse_subcommand 1 'k/key-file=' 'key-fd=' 'room=' 'invite=' 'r=+' 'R=+' 'i=+' 'p/passphrase' 'passphrase-fd=' 'work-factor=' 'a/armor' 'o/output=' 'q/quiet' 'version' 'h/help'
         case 'decrypt'
-            __securechat_parse_subcommand 1 'k/key-file=' 'key-fd=' 'room=' 'invite=' 'i=+' 'passphrase-fd=' 'max-work-factor=' 'ttl=' 'o/output=' 'version' 'h/help'
+            __securechat_parse_subcommand 1 'k/key-file=' 'key-fd=' 'room=' 'invite=' 'i=+' 'passphrase-fd=' 'max-work-factor=' 'ttl=' 'o/output=' 'q/quiet' 'version' 'h/help'
         case 'inspect'
             __securechat_parse_subcommand 1 'json' 'version' 'h/help'
         case 'serve'
             __securechat_parse_subcommand 0 'host=' 'port=' 'db=' 'tls-cert=' 'tls-key=' 'tls-self-signed' 'public-url=+' 'max-frame=' 'max-members=' 'rate=' 'burst=' 'rooms-per-address=' 'connections-per-address=' 'knocks-per-minute=' 'code-attempts=' 'code-interval=' 'knock-timeout=' 'default-ttl=' 'max-ttl=' 'history-messages=' 'history-bytes=' 'exports-per-minute=' 'log-level=' 'json' 'version' 'h/help'
         case 'connect'
-            __securechat_parse_subcommand 1 'room=' 'code=' 'server=' 'i/identity=' 'name=' 'send=+' 'send-file=' 'listen' 'history' 'count=' 'note=' 'timeout=' 'json' 'version' 'h/help'
+            __securechat_parse_subcommand 1 'room=' 'code=' 'server=' 'i/identity=' 'name=' 'send=+' 'send-file=' 'listen' 'history' 'count=' 'note=' 'timeout=' 'json' 'q/quiet' 'version' 'h/help'
         case 'help'
             __securechat_parse_subcommand -r 1 'version'
         end
@@ -134,6 +134,7 @@ complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat room create" ttl' -l 'ttl' -d 'How long the room lives (e.g. 90m, 2h, 7d).' -rfka ''
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat room create" max-members' -l 'max-members' -d 'The most members the room admits.' -rfka ''
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat room create" server' -l 'server' -d 'Register the room on this relay and put its address in the link.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat room create" name' -l 'name' -d 'With --server: the name members see for you, the owner, signed (default: $SECURECHAT_NAME or your login name).' -rfka ''
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat room create" i identity' -s 'i' -l 'identity' -d 'The owner\'s identity file for --server (default: $SECURECHAT_IDENTITY or ~/.config/securechat/identity.txt).' -rF
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat room create" o output' -l 'output' -s 'o' -d 'Write the room file to FILE instead of the rooms directory (never over an existing file).' -rfa '(for p in (string match -e -- \'*/\' (commandline -t);or printf \n)*.\'json\';printf %s\n $p;end;__fish_complete_directories (commandline -t) \'\')'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat room create" json' -l 'json' -d 'Print a JSON object instead of the link.'
@@ -175,6 +176,7 @@ complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat encrypt" a armor' -l 'armor' -s 'a' -d 'Write age output as PEM-style ASCII armor.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat encrypt" o output' -l 'output' -s 'o' -d 'Write to FILE instead of standard output (\'-\' for stdout).' -rF
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat encrypt" -eq 1' -F
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat encrypt" q quiet' -l 'quiet' -s 'q' -d 'Show no progress on standard error (shown only there, for long work, on a terminal).'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat encrypt" version' -l 'version' -d 'Show the version.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat encrypt" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat decrypt" k key-file' -s 'k' -l 'key-file' -d 'Read the room key(s) from FILE, one per line, newest first.' -rF
@@ -187,6 +189,7 @@ complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat decrypt" ttl' -l 'ttl' -d 'Refuse Fernet tokens older than DURATION (e.g. 90, 90s, 15m, 2h, 7d).' -rfka ''
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat decrypt" o output' -l 'output' -s 'o' -d 'Write to FILE instead of standard output (\'-\' for stdout).' -rF
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat decrypt" -eq 1' -F
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat decrypt" q quiet' -l 'quiet' -s 'q' -d 'Show no progress on standard error (shown only there, for long work, on a terminal).'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat decrypt" version' -l 'version' -d 'Show the version.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat decrypt" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat inspect" json' -l 'json' -d 'Print one JSON object per item instead of text.'
@@ -223,7 +226,7 @@ complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" code' -l 'code' -d 'Knock on an approval room with its current 6-digit join code (needs --server).' -rfka ''
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" server' -l 'server' -d 'The relay\'s address for --code (http(s)://HOST:PORT).' -rfka ''
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" i identity' -s 'i' -l 'identity' -d 'The identity file (default: $SECURECHAT_IDENTITY or ~/.config/securechat/identity.txt).' -rF
-complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" name' -l 'name' -d 'The name others see (default: $SECURECHAT_NAME or your login name).' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" name' -l 'name' -d 'The name others see; a new one replaces the room\'s name for you, signed (default: the room\'s, else $SECURECHAT_NAME or your login name).' -rfka ''
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect"' -l 'send' -d 'Send TEXT, wait for the relay\'s acknowledgement, exit (repeatable).' -rfka ''
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" send-file' -l 'send-file' -d 'Send the text in FILE (\'-\' for standard input) as one message, then exit.' -rF
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" listen' -l 'listen' -d 'Print messages as they arrive, until interrupted or --count.'
@@ -232,6 +235,7 @@ complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" note' -l 'note' -d 'Said to the members with a knock.' -rfka ''
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" timeout' -l 'timeout' -d 'Give up after this long without a connection to the relay (default: 60s for --send and --history, never otherwise).' -rfka ''
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" json' -l 'json' -d 'One JSON object per line instead of text.'
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" q quiet' -l 'quiet' -s 'q' -d 'Show no progress on standard error (a long history replay, a message waiting for the relay).'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" version' -l 'version' -d 'Show the version.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat connect" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat help" version' -l 'version' -d 'Show the version.'

@@ -17,6 +17,8 @@ public struct ChatClient: Sendable {
         case deny(String, reason: String?)
         case remove(String)
         case verify(String, Bool)
+        /// Our name in the room, signed (`set_name`).
+        case rename(String)
         /// End this identity's membership (a `leave` commit); the session ends once the relay confirms.
         case leave
         /// Close the connection and end the session (outcome `.closed`).
@@ -84,6 +86,7 @@ public struct ChatClient: Sendable {
                 case .deny(let who, let reason): actions = session.deny(who, reason: reason)
                 case .remove(let who): actions = session.remove(who)
                 case .verify(let who, let yes): actions = session.setVerified(who, yes)
+                case .rename(let name): actions = session.rename(name, now: now())
                 case .leave: actions = session.leave(now: now())
                 case .quit: actions = [.finish(.closed)]
                 }

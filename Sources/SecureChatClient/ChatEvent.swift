@@ -113,6 +113,8 @@ public struct Notice: Sendable, Equatable {
         case join, leave, knock, approve, deny, withdraw
         case knockExpired = "knock_expired"
         case remove, rotate, expire
+        /// A member signed a new name for itself (`detail`: the name it had).
+        case rename
         /// A member's key differs from the one first seen under that name (trust on first use).
         case keyChanged = "key_changed"
         /// A member's name looks like another member's, who has another key (`detail`: that name).

@@ -4,12 +4,9 @@ import SecureChatWire
 /// join), which only concern one request.
 extension ChatSession {
     mutating func error(_ e: ErrorFrame) -> [Action] {
-        // A refused send: retried when the relay only asked us to slow down, dropped otherwise.
+        // A refused send: retried in order when the relay only asked us to slow down, dropped otherwise.
         if let id = e.clientID, let i = outbox.firstIndex(where: { $0.clientID == id }) {
-            if e.code == .rateLimited {
-                outbox[i].transmittedOnThisConnection = false
-                return [.retry(after: .seconds(1))]
-            }
+            if e.code == .rateLimited { return rateLimited(at: i, retryAfterMs: e.retryAfterMs) }
             outbox.remove(at: i)
             return [.emit(.sendFailed(clientID: id, reason: e.message))]
         }
@@ -20,7 +17,11 @@ extension ChatSession {
         switch e.code {
         case .badSignature where !authenticated, .unsupportedVersion, .tooManyConnections:
             return finish(.refused(e))
-        case .authTimeout, .slowReader, .notAuthenticated:
+        case .slowReader:
+            // The relay closes the connection next; the reconnect says why and resumes from the last seq seen.
+            closingReason = "the relay cut the connection off because this client did not read its messages fast enough (slow_reader)"
+            return []
+        case .authTimeout, .notAuthenticated:
             // The relay closes the connection (or the frame followed a failed auth): the close decides.
             return []
         default:

@@ -29,13 +29,15 @@ extension ChatSession {
         for m in r.members {
             let stated = group?.member(m.member.bytes)
             var p = people[m.member.bytes] ?? Person(name: m.name)
-            p.name = m.name
+            if p.nameVersion == 0 { p.name = m.name }
             p.online = m.online
             if group == nil || stated == nil { p.agreementKey = stated?.agreementKey }
             people[m.member.bytes] = p
+            _ = applySignedName(m.member.bytes, name: m.name, version: m.nameVersion, signature: m.nameSignature)
         }
-        if group == nil { return [] }
-        return [.emit(.rosterChanged(roster))]
+        let claim = claimOwnName(now: now)
+        if group == nil { return claim }
+        return [.emit(.rosterChanged(roster))] + claim
     }
 
     /// Trust on first use: records the member's identity under its name in this room. Returns a
@@ -104,10 +106,12 @@ extension ChatSession {
     /// their commits arrive, never on the relay's word.
     mutating func event(_ e: ServerFrame.Event, now: UInt64) -> [Action] {
         let member = e.member?.bytes
-        if let member, let name = e.name, [.join, .approve].contains(e.event) {
+        if let member, let name = e.name, [.join, .approve].contains(e.event), (people[member]?.nameVersion ?? 0) == 0 {
             people[member, default: Person(name: name)].name = name
         }
         switch e.event {
+        case .name:
+            return renamed(e)
         case .join, .approve, .leave, .remove:
             return [.emit(.rosterChanged(roster))]
         case .deny, .withdraw, .knockExpired:

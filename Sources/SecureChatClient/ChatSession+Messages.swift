@@ -12,25 +12,48 @@ extension ChatSession {
         outbox.append(Outgoing(clientID: id, text: text))
         guard phase == .live else { return [.emit(.queued(clientID: id))] }
         let actions = transmit(now: now)
-        // Held until the chain gives us a key to send with (see `sendingKey`).
-        if outbox.contains(where: { $0.clientID == id && !$0.transmittedOnThisConnection }) { return actions + [.emit(.queued(clientID: id))] }
+        // Held until the chain gives us a key to send with (see `sendingKey`); a message that only
+        // waits for its turn in the send window is not "queued".
+        if sendingKey == nil, outbox.contains(where: { $0.clientID == id && !$0.transmittedOnThisConnection }) {
+            return actions + [.emit(.queued(clientID: id))]
+        }
         return actions
     }
 
     /// Sends again what the relay refused for the moment (rate limited, or a commit to rebuild).
-    public mutating func retryPending(now: UInt64) -> [Action] { groupDuties() + transmit(now: now) }
+    public mutating func retryPending(now: UInt64) -> [Action] {
+        sendHeld = false
+        return groupDuties() + transmit(now: now)
+    }
 
-    /// Transmits every queued message not yet sent on this connection, in order. A message is
-    /// sealed once (its counter, time and token fixed) so that a resend is the same message.
-    /// New messages wait while the chain has no key for us to send with (not yet a member, or a
-    /// member left and the key is stale until someone rotates it).
+    /// A `send` refused with `rate_limited`: it and every later message go again, in order, once
+    /// the relay's `retry_after_ms` has passed, then one per `sendInterval` until none waits. The
+    /// relay refuses every later send of ours until this one comes again (docs/protocol.md,
+    /// "Messages"), so no later message can be committed before it.
+    mutating func rateLimited(at i: Int, retryAfterMs: Int64?) -> [Action] {
+        for j in i..<outbox.count { outbox[j].transmittedOnThisConnection = false }
+        throttled = true
+        guard !sendHeld else { return [] }
+        sendHeld = true
+        let wait = min(max(retryAfterMs ?? 0, 0), 3_600_000)
+        return [.retry(after: max(.milliseconds(wait), sendInterval))]
+    }
+
+    /// Transmits queued messages not yet sent on this connection, in order: up to the send
+    /// window unacknowledged, or one per `sendInterval` while throttled, nothing while held. A
+    /// message is sealed once (its counter, time and token fixed) so that a resend is the same
+    /// message. New messages wait while the chain has no key for us to send with (not yet a
+    /// member, or a member left and the key is stale until someone rotates it).
     mutating func transmit(now: UInt64) -> [Action] {
-        guard phase == .live, let roomID else { return [] }
+        guard phase == .live, let roomID, !sendHeld else { return [] }
         let key = sendingKey
         var actions = [Action]()
         var tooLarge = [String]()
         var exhausted = [String]()
+        var inFlight = outbox.lazy.filter(\.transmittedOnThisConnection).count
+        let window = throttled ? inFlight + 1 : sendWindow
         for i in outbox.indices where !outbox[i].transmittedOnThisConnection {
+            guard inFlight < window else { break }
             if outbox[i].ciphertext == nil {
                 guard let key else { break }
                 // The counter may come from a state file or the history: at its top, refuse.
@@ -55,7 +78,18 @@ extension ChatSession {
                 outbox[i].ciphertext = token
             }
             outbox[i].transmittedOnThisConnection = true
+            inFlight += 1
             actions.append(.write(.send(.init(roomID: roomID, clientID: outbox[i].clientID, ciphertext: outbox[i].ciphertext!))))
+        }
+        if throttled {
+            if !outbox.contains(where: { !$0.transmittedOnThisConnection }) {
+                throttled = false
+            } else if !actions.isEmpty {
+                // The next one goes after the interval. (When nothing could go, for want of a key
+                // to send with, the commit that brings one calls again.)
+                sendHeld = true
+                actions.append(.retry(after: sendInterval))
+            }
         }
         for id in exhausted {
             outbox.removeAll { $0.clientID == id }
@@ -76,7 +110,7 @@ extension ChatSession {
         return [.emit(.sent(message, clientID: sent.clientID)), .emit(.resumeStateChanged(resumeState))]
     }
 
-    mutating func message(_ m: ServerFrame.Message) -> [Action] {
+    mutating func message(_ m: ServerFrame.Message, now: UInt64) -> [Action] {
         // Judged against the chain, which comes first on every join: a message before it is not one.
         guard group != nil, phase == .syncing || phase == .live, receiveSeq(m.seq) else { return [] }
         // Our own message, committed before its acknowledgement was lost: it counts as acknowledged.
@@ -84,7 +118,7 @@ extension ChatSession {
             let sent = outbox.remove(at: i)
             _ = verifier.verify(token: m.ciphertext, relayedSender: m.sender.bytes)
             let message = ChatMessage(seq: m.seq, time: sent.time, sender: view(me), counter: sent.counter, text: sent.text, fromHistory: false)
-            return [.emit(.sent(message, clientID: sent.clientID))]
+            return [.emit(.sent(message, clientID: sent.clientID))] + transmit(now: now)
         }
         let history = isInitialHistory(m.seq)
         let verdict = judge(m)

@@ -40,13 +40,16 @@ public struct ChatSession: Sendable {
         /// The owner's signing key as the invite link or room file pins it: the only key allowed to
         /// found the room's group state. Nil trusts the founder on first use.
         public var ownerPin: [UInt8]?
+        /// `name` was asked for (`--name`): if the room knows us by another name, or by none we
+        /// signed, a signed `set_name` makes it ours there. Otherwise the room's name for us stays.
+        public var claimName: Bool
 
         public init(identity: Identity, name: String, target: Target, origin: String, keys: [FernetKey], resume: ResumeState = ResumeState(),
                     afterSeq: Int64 = 0, showHistory: Bool = true, knownKeys: KnownKeys = KnownKeys(), note: String? = nil,
-                    ownerPin: [UInt8]? = nil) {
+                    ownerPin: [UInt8]? = nil, claimName: Bool = false) {
             self.identity = identity; self.name = name; self.target = target; self.origin = origin; self.keys = keys; self.resume = resume
             self.afterSeq = afterSeq; self.showHistory = showHistory; self.knownKeys = knownKeys; self.note = note
-            self.ownerPin = ownerPin
+            self.ownerPin = ownerPin; self.claimName = claimName
         }
     }
 
@@ -71,6 +74,9 @@ public struct ChatSession: Sendable {
         var agreementKey: [UInt8]?
         var role: MemberRole = .member
         var online = false
+        /// The version of the member's own signed statement of `name`; 0 while the name is only
+        /// the relay's word (the sign-in name), which a signed one always replaces.
+        var nameVersion: UInt64 = 0
     }
 
     /// A message of ours until the relay acknowledges it.
@@ -126,6 +132,19 @@ public struct ChatSession: Sendable {
     var removing: [UInt8]?
     /// We asked to leave, until the chain has it.
     var leaving = false
+    /// Our own name statement on its way to the relay: its version.
+    var sentName: UInt64?
+    /// Why the relay is about to close the connection, when it said so (`error slow_reader`).
+    var closingReason: String?
+    /// The send window: at most this many messages unacknowledged on a connection (the relay's
+    /// burst, 1 to 32), so that a burst of typed or piped lines does not outrun the rate limit.
+    var sendWindow = 16
+    /// One message per this while throttled: the relay's rate, from `hello.limits`.
+    var sendInterval = Duration.milliseconds(50)
+    /// A send was refused for the rate: messages go out one per `sendInterval` until none waits.
+    var throttled = false
+    /// Nothing is sent until the retry timer fires (after a refusal, and between throttled sends).
+    var sendHeld = false
 
     public init(_ config: Configuration) {
         self.config = config
@@ -173,6 +192,8 @@ public struct ChatSession: Sendable {
         authenticated = false
         // A commit in flight either landed (the chain will show it) or is built anew once live.
         sentCommit = nil
+        sentName = nil
+        sendHeld = false
         for i in outbox.indices { outbox[i].transmittedOnThisConnection = false }
         return []
     }
@@ -189,7 +210,8 @@ public struct ChatSession: Sendable {
         default:
             phase = .disconnected
             let delay = backoff.next()
-            return [.emit(.connectionLost(reason: reason, retryIn: delay)), .reconnect(after: delay)]
+            defer { closingReason = nil }
+            return [.emit(.connectionLost(reason: closingReason ?? reason, retryIn: delay)), .reconnect(after: delay)]
         }
     }
 
@@ -203,8 +225,8 @@ public struct ChatSession: Sendable {
         case .joined(let j): return joined(j)
         case .roster(let r): return r.roomID == roomID ? roster(r, now: now) : []
         case .synced(let s): return s.roomID == roomID ? synced(s, now: now) : []
-        case .message(let m): return m.roomID == roomID ? message(m) : []
-        case .ack(let a): return a.roomID == roomID ? ack(a) : []
+        case .message(let m): return m.roomID == roomID ? message(m, now: now) : []
+        case .ack(let a): return a.roomID == roomID ? ack(a) + transmit(now: now) : []
         case .commit(let c): return c.roomID == roomID ? commitFrame(c, now: now) : []
         case .knock(let k): return k.roomID == roomID ? knockNotice(k) : []
         case .knocked(let k): return knocked(k)
@@ -242,6 +264,10 @@ public struct ChatSession: Sendable {
         guard phase == .awaitingHello else { return [] }
         challenge = h.challenge.bytes
         frameLimit = h.limits.frameBytes
+        // The relay's numbers, clamped: they only pace us, and a hostile relay may send anything.
+        sendWindow = min(max(h.limits.burst, 1), 32)
+        let rate = h.limits.messagesPerSecond.isFinite ? min(max(h.limits.messagesPerSecond, 0.01), 1000) : 20
+        sendInterval = .milliseconds(Int64((1000 / rate).rounded(.up)))
         guard Validation.isRelayID(h.relay), h.challenge.count == RelayProtocol.challengeBytes else {
             phase = .finished
             return [.finish(.unreachable("the relay's hello is malformed"))]

@@ -8,7 +8,9 @@ import Synchronization
 /// Registers a new room on its relay (`create_room`, docs/protocol.md "Rooms"): authenticate,
 /// then ask for the room, signed by the creator, who becomes its owner. An open room registers
 /// the access key derived from its room key, so that joiners can prove they hold the key without
-/// the relay learning it. A value-type state machine like `ChatSession`; `register` runs it.
+/// the relay learning it. With `signName`, the owner then joins and signs its name in the room
+/// (`set_name`, docs/protocol.md "Names"), and registration ends when the relay announces it.
+/// A value-type state machine like `ChatSession`; `register` runs it.
 public struct RoomRegistration: Sendable {
     public enum Step: Sendable, Equatable {
         case write([ClientFrame])
@@ -21,12 +23,19 @@ public struct RoomRegistration: Sendable {
     let room: Room
     /// The owner's display name, as members will see it.
     let name: String
+    /// Sign `name` as the owner's name in the room (it was asked for, `room create --name`).
+    let signName: Bool
+    /// Milliseconds since 1970: the version of the name statement.
+    let now: UInt64
     var sent = false
+    var created: ServerFrame.RoomCreated?
 
-    public init(identity: Identity, room: Room, name: String) {
+    public init(identity: Identity, room: Room, name: String, signName: Bool = false, now: UInt64 = 0) {
         self.identity = identity
         self.room = room
         self.name = name
+        self.signName = signName
+        self.now = now
     }
 
     /// What `hello` and the answers to our requests lead to.
@@ -40,7 +49,19 @@ public struct RoomRegistration: Sendable {
                 return .failed(ErrorFrame(.internalError, "could not sign: \(error)"))
             }
         case .roomCreated(let c) where c.roomID == room.id.text:
-            return .done(c)
+            guard signName else { return .done(c) }
+            created = c
+            let version = min(max(now, 1), Validation.maxNameVersion)
+            let payload = SignedPayload.memberName(roomID: c.roomID, version: version, name: name)
+            guard let signature = try? identity.signingKey.signature(for: payload) else {
+                return .failed(ErrorFrame(.internalError, "could not sign the name"))
+            }
+            return .write([.join(.init(roomID: c.roomID, afterSeq: 0)),
+                           .setName(.init(roomID: c.roomID, name: name, version: version, signature: WireBytes(signature)))])
+        case .event(let e) where e.event == .name && e.roomID == room.id.text
+                              && e.member?.bytes == identity.signingKey.publicKey.rawRepresentation:
+            guard let created else { return .wait }
+            return .done(created)
         case .error(let e) where e.code != .notAuthenticated:
             return .failed(e)
         default:
@@ -82,12 +103,13 @@ public struct RoomRegistration: Sendable {
     }
 
     /// Connects to the room's relay and registers it; returns what the relay stored.
-    public static func register(_ room: Room, identity: Identity, name: String) async throws(Failure) -> ServerFrame.RoomCreated {
+    public static func register(_ room: Room, identity: Identity, name: String, signName: Bool = false,
+                                now: UInt64 = 0) async throws(Failure) -> ServerFrame.RoomCreated {
         let box = ResultBox()
         do {
             try await WebSocketClient.connect(url: RelaySocket.url(for: room.server), configuration: RelaySocket.configuration,
                                               logger: RelaySocket.logger) { inbound, outbound, _ in
-                var machine = RoomRegistration(identity: identity, room: room, name: name)
+                var machine = RoomRegistration(identity: identity, room: room, name: name, signName: signName, now: now)
                 for try await message in inbound.messages(maxSize: RelaySocket.maxMessage) {
                     guard case .text(let text) = message, let frame = try? FrameCoding.decodeServerFrame(Array(text.utf8)) else { continue }
                     switch machine.receive(frame) {

@@ -9,6 +9,7 @@ public enum ClientFrame: Sendable, Equatable {
     case approve(Approve)
     case deny(Deny)
     case commit(Commit)
+    case setName(SetName)
     case ping(Ping)
 
     /// The `type` field's value.
@@ -22,6 +23,7 @@ public enum ClientFrame: Sendable, Equatable {
         case .approve: "approve"
         case .deny: "deny"
         case .commit: "commit"
+        case .setName: "set_name"
         case .ping: "ping"
         }
     }
@@ -37,6 +39,7 @@ public enum ClientFrame: Sendable, Equatable {
         case .approve(let f): f.roomID
         case .deny(let f): f.roomID
         case .commit(let f): f.roomID
+        case .setName(let f): f.roomID
         }
     }
 
@@ -161,6 +164,22 @@ public enum ClientFrame: Sendable, Equatable {
         enum CodingKeys: String, CodingKey { case roomID = "room_id", commit }
     }
 
+    /// A member's signed statement of its name in a room (docs/protocol.md, "Names").
+    public struct SetName: Codable, Sendable, Equatable {
+        public var roomID: String
+        public var name: String
+        /// Milliseconds since 1970 at signing, above the member's earlier statements in the room.
+        public var version: UInt64
+        /// Ed25519 by the member's signing key over `SignedPayload.memberName`.
+        public var signature: WireBytes
+
+        public init(roomID: String, name: String, version: UInt64, signature: WireBytes) {
+            self.roomID = roomID; self.name = name; self.version = version; self.signature = signature
+        }
+
+        enum CodingKeys: String, CodingKey { case roomID = "room_id", name, version, signature }
+    }
+
     public struct Ping: Codable, Sendable, Equatable {
         public init() {}
     }
@@ -180,6 +199,7 @@ extension ClientFrame: Codable {
         case "approve": self = .approve(try Approve(from: decoder))
         case "deny": self = .deny(try Deny(from: decoder))
         case "commit": self = .commit(try Commit(from: decoder))
+        case "set_name": self = .setName(try SetName(from: decoder))
         case "ping": self = .ping(Ping())
         default: throw FrameDecodingError.unknownType(type)
         }
@@ -197,6 +217,7 @@ extension ClientFrame: Codable {
         case .approve(let f): try f.encode(to: encoder)
         case .deny(let f): try f.encode(to: encoder)
         case .commit(let f): try f.encode(to: encoder)
+        case .setName(let f): try f.encode(to: encoder)
         case .ping: break
         }
     }

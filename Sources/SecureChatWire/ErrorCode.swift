@@ -36,6 +36,8 @@ public enum ErrorCode: String, Codable, Sendable, CaseIterable {
     /// The room's history is at its quota (`limit` says whether messages or bytes); nothing more
     /// can be sent to it until it expires.
     case historyFull = "history_full"
+    /// A `set_name` whose version is not above the member's last statement in the room.
+    case staleName = "stale_name"
 }
 
 /// Names of the relay's limits, as `error.limit` and `hello.limits` report them.

@@ -17,6 +17,7 @@ public enum RelayProtocol {
         public static let createRoom = "securechat/v1/create-room"
         public static let agreementKey = "securechat/v2/agreement-key"
         public static let logExport = "securechat/v2/log-export"
+        public static let memberName = "securechat/v2/member-name"
         /// HPKE `info` prefix for a room key sealed to one member.
         public static let roomKey = "securechat/v1/room-key"
         /// HKDF `info` prefix of the room access key (followed by the room id, no separator).

@@ -154,12 +154,19 @@ public enum ServerFrame: Sendable, Equatable {
         public var name: String
         public var role: MemberRole
         public var online: Bool
+        /// The member's signed statement of `name` (docs/protocol.md, "Names"), when it made one.
+        public var nameVersion: UInt64?
+        public var nameSignature: WireBytes?
 
-        public init(member: WireBytes, agreementKey: WireBytes, name: String, role: MemberRole, online: Bool) {
+        public init(member: WireBytes, agreementKey: WireBytes, name: String, role: MemberRole, online: Bool,
+                    nameVersion: UInt64? = nil, nameSignature: WireBytes? = nil) {
             self.member = member; self.agreementKey = agreementKey; self.name = name; self.role = role; self.online = online
+            self.nameVersion = nameVersion; self.nameSignature = nameSignature
         }
 
-        enum CodingKeys: String, CodingKey { case member, agreementKey = "agreement_key", name, role, online }
+        enum CodingKeys: String, CodingKey {
+            case member, agreementKey = "agreement_key", name, role, online, nameVersion = "name_version", nameSignature = "name_signature"
+        }
     }
 
     /// History is replayed up to `seq`; live frames follow.
@@ -294,20 +301,28 @@ public enum ServerFrame: Sendable, Equatable {
         public var name: String?
         public var by: WireBytes?
         public var time: Int64
+        /// `name`: the member's signed statement of `name` (docs/protocol.md, "Names").
+        public var nameVersion: UInt64?
+        public var nameSignature: WireBytes?
 
         public init(roomID: String, event: EventKind, member: WireBytes? = nil, agreementKey: WireBytes? = nil, name: String? = nil,
-                    by: WireBytes? = nil, time: Int64) {
+                    by: WireBytes? = nil, time: Int64, nameVersion: UInt64? = nil, nameSignature: WireBytes? = nil) {
             self.roomID = roomID; self.event = event; self.member = member; self.agreementKey = agreementKey; self.name = name
-            self.by = by; self.time = time
+            self.by = by; self.time = time; self.nameVersion = nameVersion; self.nameSignature = nameSignature
         }
 
-        enum CodingKeys: String, CodingKey { case roomID = "room_id", event, member, agreementKey = "agreement_key", name, by, time }
+        enum CodingKeys: String, CodingKey {
+            case roomID = "room_id", event, member, agreementKey = "agreement_key", name, by, time
+            case nameVersion = "name_version", nameSignature = "name_signature"
+        }
     }
 
     public enum EventKind: String, Codable, Sendable, CaseIterable {
         case join, leave, approve, deny, withdraw
         case knockExpired = "knock_expired"
         case remove, expire
+        /// A member signed a new name for itself.
+        case name
     }
 
     public struct Presence: Codable, Sendable, Equatable {
@@ -328,19 +343,24 @@ public enum ServerFrame: Sendable, Equatable {
     }
 }
 
-/// `error {code, message, limit?, room_id?, client_id?}`.
+/// `error {code, message, limit?, room_id?, client_id?, retry_after_ms?}`.
 public struct ErrorFrame: Codable, Sendable, Equatable, Error {
     public var code: ErrorCode
     public var message: String
     public var limit: LimitName?
     public var roomID: String?
     public var clientID: String?
+    /// `rate_limited`: milliseconds until the relay accepts the next frame of this connection
+    /// (0 to 3,600,000; a client clamps what it reads to that range).
+    public var retryAfterMs: Int64?
 
-    public init(_ code: ErrorCode, _ message: String, limit: LimitName? = nil, roomID: String? = nil, clientID: String? = nil) {
+    public init(_ code: ErrorCode, _ message: String, limit: LimitName? = nil, roomID: String? = nil, clientID: String? = nil,
+                retryAfterMs: Int64? = nil) {
         self.code = code; self.message = message; self.limit = limit; self.roomID = roomID; self.clientID = clientID
+        self.retryAfterMs = retryAfterMs
     }
 
-    enum CodingKeys: String, CodingKey { case code, message, limit, roomID = "room_id", clientID = "client_id" }
+    enum CodingKeys: String, CodingKey { case code, message, limit, roomID = "room_id", clientID = "client_id", retryAfterMs = "retry_after_ms" }
 }
 
 extension ServerFrame: Codable {

@@ -26,6 +26,14 @@ public enum SignedPayload {
             + bigEndian(ttlSeconds, bytes: 8) + bigEndian(UInt64(maxMembers), bytes: 4) + (accessKey ?? [])
     }
 
+    /// `"securechat/v2/member-name" ‖ 0x00 ‖ room id ‖ 0x00 ‖ version (u64 BE) ‖ name (UTF-8)`:
+    /// a member's own statement of the name it goes by in a room. `version` (milliseconds since
+    /// 1970 when it was signed, and above every earlier statement of the member in the room) lets
+    /// clients keep the newest, so a relay cannot bring back an old name.
+    public static func memberName(roomID: String, version: UInt64, name: String) -> [UInt8] {
+        labeled(RelayProtocol.Label.memberName) + Array(roomID.utf8) + [0] + bigEndian(version, bytes: 8) + Array(name.utf8)
+    }
+
     /// `"securechat/v2/agreement-key" ‖ 0x00 ‖ agreement key`: a member's own signature on its
     /// X25519 key, so that no one else can pass off another agreement key as its.
     public static func agreementKey(_ key: [UInt8]) -> [UInt8] {

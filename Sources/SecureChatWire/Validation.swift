@@ -5,6 +5,8 @@ public enum Validation {
     public static let maxClientID = 64
     public static let maxName = 64
     public static let maxNote = 280
+    /// The largest name statement version (2^53-1: exact as a JSON number in every language).
+    public static let maxNameVersion: UInt64 = (1 << 53) - 1
 
     /// 1–64 characters of `A–Z a–z 0–9 - _`: the one definition of a room id, for the relay,
     /// the envelope (docs/formats.md) and every file name made from a room id. Such an id is

@@ -13,6 +13,8 @@ enum ChatCommand: Equatable {
     /// Show the safety number (nil), or mark verified (true) or not (false).
     case verify(String, Bool?)
     case history(Int)
+    /// Our new name in this room (signed).
+    case name(String)
     case leave
     case quit
     case help
@@ -28,6 +30,7 @@ enum ChatCommand: Equatable {
         /verify NAME         the safety number to compare with NAME out of band
         /verify NAME yes     mark NAME verified once the numbers match (no: take it back)
         /history [N]         the last N messages (default 20)
+        /name NEW NAME       the name the others see for you in this room
         /leave               leave the room for good (the others get a new room key)
         /quit                leave the conversation (you stay a member)
         //TEXT               send a message that starts with /
@@ -48,6 +51,7 @@ enum ChatCommand: Equatable {
         case "/help", "/?": self = .help
         case "/approve": self = args.count == 1 ? .approve(args[0]) : .usage("/approve NAME")
         case "/remove": self = args.count == 1 ? .remove(args[0]) : .usage("/remove NAME")
+        case "/name": self = args.isEmpty ? .usage("/name NEW NAME") : .name(args.joined(separator: " "))
         case "/deny":
             self = args.isEmpty ? .usage("/deny NAME [REASON]") : .deny(args[0], reason: args.count > 1 ? args.dropFirst().joined(separator: " ") : nil)
         case "/verify":

@@ -60,6 +60,7 @@ struct ChatRenderer: Sendable {
         switch n.kind {
         case .join: text = "\(member) joined"
         case .leave: text = "\(member) left"
+        case .rename: text = "\(TerminalText.sanitize(n.detail ?? "someone")) is now called \(member)"
         case .knock:
             text = "\(member) knocks" + (n.detail.map { ": \"\(TerminalText.sanitize($0))\"" } ?? "")
                 + " (/approve \(name(n.member)) or /deny \(name(n.member)))"

@@ -38,21 +38,33 @@ final class ChatUI: Sendable {
         var disconnectedSince: UInt64?
         /// The connection was lost since the last sync: say so when it is back.
         var lost = false
+        /// Messages of a plain session the relay refused for good (each was reported).
+        var undelivered = 0
+        /// Progress on standard error: the first history replay, and messages waiting for the relay.
+        var replay: Progress?
+        var sending: Progress?
     }
 
     let mode: Mode
+    /// `--quiet`: no progress lines.
+    let quiet: Bool
     let renderer: ChatRenderer
     let editor: LineEditor?
     let intents: AsyncStream<ChatClient.Intent>.Continuation
     let state: Mutex<State>
 
-    init(mode: Mode, json: Bool, setup: ConnectSetup, intents: AsyncStream<ChatClient.Intent>.Continuation) {
+    init(mode: Mode, json: Bool, quiet: Bool = false, setup: ConnectSetup, intents: AsyncStream<ChatClient.Intent>.Continuation) {
         self.mode = mode
+        self.quiet = quiet
         renderer = ChatRenderer(style: json ? .json : mode == .interactive ? .terminal : .plain)
         editor = mode == .interactive ? LineEditor() : nil
         self.intents = intents
         var s = State(setup: setup)
-        if case .send(let n) = mode { s.sendsLeft = n }
+        if case .send(let n) = mode {
+            s.sendsLeft = n
+            s.sending = Progress(n == 1 ? "sending the message, waiting for the relay" : "sending \(n) messages, waiting for the relay",
+                                 unit: .waiting, quiet: quiet)
+        }
         s.disconnectedSince = Clock.now
         state = Mutex(s)
     }
@@ -61,6 +73,9 @@ final class ChatUI: Sendable {
 
     /// `--listen` prints what it missed since its last run as it arrives, like live messages.
     var isListening: Bool { if case .listen = mode { true } else { false } }
+
+    /// `--send` or `--send-file`.
+    var isSending: Bool { if case .send = mode { true } else { false } }
 
     /// Seconds without a connection, nil while connected.
     func secondsDisconnected(now: UInt64) -> UInt64? { state.withLock { s in s.disconnectedSince.map { now - min(now, $0) } } }
@@ -78,9 +93,23 @@ final class ChatUI: Sendable {
         } catch {}
     }
 
+    /// Redraws the progress of a wait (called a few times a second while one may be shown).
+    func tick() {
+        state.withLock { s in s.sending?.advance(by: 0) }
+    }
+
+    /// Erases any progress line, so that what follows on standard error starts on a clean line.
+    private func clearProgress() {
+        state.withLock { s in
+            s.replay?.finish()
+            s.sending?.finish()
+        }
+    }
+
     /// Progress and problems: in the conversation on a terminal, else on standard error.
     func status(_ text: String, problem: Bool = false) {
         if editor != nil { return show([problem ? renderer.problem(text) : renderer.status(text)]) }
+        clearProgress()
         if problem { Diagnostics.warning(text) } else { Diagnostics.note(text) }
     }
 
@@ -108,11 +137,16 @@ final class ChatUI: Sendable {
                              + "\(s.setup.identity.publicIdentity.fingerprint))")
             case .joined(let room):
                 quit = keep(&s) { try $0.setup.saveRoom(joined: room, keys: room.keys) } || quit
+                if !s.synced, s.replay == nil, mode == .plain || Connect.isHistory(mode) {
+                    s.replay = Progress("replaying the room's history", unit: .messages, quiet: quiet)
+                }
                 if mode == .interactive, !s.synced {
                     let name = room.name.map { TerminalText.sanitize($0) } ?? room.roomID
                     notes.append("joined \(name) as \(room.role.rawValue); /help lists the commands")
                 }
             case .synced:
+                s.replay?.finish()
+                s.replay = nil
                 s.disconnectedSince = nil
                 if s.lost {
                     s.lost = false
@@ -137,8 +171,10 @@ final class ChatUI: Sendable {
                 }
                 if mode == .plain, s.inputEnded, session.pendingSends == 0 { quit = true }
             case .message(let m):
+                if m.fromHistory { s.replay?.advance(by: 1) }
                 quit = item(&s, renderer.message(m), history: m.fromHistory, into: &out)
             case .rejected(let r):
+                if r.fromHistory { s.replay?.advance(by: 1) }
                 quit = item(&s, renderer.rejected(r), history: r.fromHistory, into: &out)
             case .sent(let m, let id):
                 let line = renderer.sent(m, clientID: id)
@@ -148,6 +184,10 @@ final class ChatUI: Sendable {
                     if renderer.style == .json { out.append(line) }
                     s.sendsLeft -= 1
                     quit = s.sendsLeft <= 0
+                    if quit {
+                        s.sending?.finish()
+                        s.sending = nil
+                    }
                 case .interactive:
                     out.append(line)
                 case .plain:
@@ -161,6 +201,7 @@ final class ChatUI: Sendable {
                     if s.failure == nil { s.failure = Failure("the message was not sent: \(reason)") }
                     quit = true
                 } else {
+                    if mode == .plain { s.undelivered += 1 }
                     notes.append("!the message was not sent: \(reason)")
                 }
             case .queued:
@@ -205,6 +246,8 @@ final class ChatUI: Sendable {
                 break
             }
         }
+        // Output on the same terminal as the progress line starts on a clean line.
+        if !out.isEmpty, editor == nil, Terminal.stdoutIsTerminal { clearProgress() }
         show(out)
         for n in notes {
             if n.hasPrefix("!") { status(String(n.dropFirst()), problem: true) } else { status(n) }
@@ -255,9 +298,21 @@ final class ChatUI: Sendable {
         }
     }
 
+    /// A script whose messages did not all reach the relay must not exit 0: the failure to
+    /// report once the session otherwise ended well.
+    var undelivered: Failure? {
+        state.withLock { s in
+            let unsent = s.undelivered + (s.session?.pendingSends ?? 0)
+            guard unsent > 0, mode == .plain || isSending else { return nil }
+            return Failure(unsent == 1 ? "1 message was not delivered" : "\(unsent) messages were not delivered",
+                           hint: s.undelivered > 0 ? "the reasons are above" : "the session ended before the relay acknowledged them")
+        }
+    }
+
     /// Saves the reading position and counters at the end of the session.
     func finish() {
         editor?.stop()
+        clearProgress()
         state.withLock { s in
             guard !s.frozen, let r = s.resume, let room = s.session?.roomID else { return }
             let position: Bool
@@ -284,6 +339,7 @@ final class ChatUI: Sendable {
         case .deny(let who, let reason): intents.yield(.deny(who, reason: reason))
         case .remove(let who): intents.yield(.remove(who))
         case .leave: intents.yield(.leave)
+        case .name(let name): intents.yield(.rename(name))
         case .verify(let who, let mark?): intents.yield(.verify(who, mark))
         default:
             show(state.withLock { s in command.localOutput(s.session, kept: s.kept, renderer: renderer) })

@@ -36,9 +36,12 @@ struct Connect: AsyncParsableCommand {
             An approval room's joiner knocks and waits until a member lets it in; the room key \
             then arrives sealed to its identity and is kept in the room file. A lost connection \
             is retried after 1 s, doubling up to 30 s, resuming after the last message seen and \
-            resending what the relay had not acknowledged, so nothing is lost or shown twice.
+            resending what the relay had not acknowledged, so nothing is lost or shown twice. \
+            Messages keep their order: a message the relay refuses for its rate limit is sent \
+            again, with everything after it, when the relay says it may be, and sending slows to \
+            the relay's rate.
 
-            Exit status: 0 done; 1 an error (a message not sent, a file); 2 a malformed link; \
+            Exit status: 0 done; 1 an error (a message not delivered, a file); 2 a malformed link; \
             5 the relay cannot be reached; 6 not let in (denied, knock unanswered, removed); \
             7 the room is gone (expired, unknown) or the code matches no room; 64 usage.
             """)
@@ -60,7 +63,9 @@ struct Connect: AsyncParsableCommand {
         completion: .file())
     var identity: String?
 
-    @Option(help: ArgumentHelp("The name others see (default: $SECURECHAT_NAME or your login name).", valueName: "name"))
+    @Option(help: ArgumentHelp(
+        "The name others see; a new one replaces the room's name for you, signed (default: the room's, else $SECURECHAT_NAME or your login name).",
+        valueName: "name"))
     var name: String?
 
     @Option(help: ArgumentHelp("Send TEXT, wait for the relay's acknowledgement, exit (repeatable).", valueName: "text"))
@@ -89,6 +94,9 @@ struct Connect: AsyncParsableCommand {
 
     @Flag(help: "One JSON object per line instead of text.")
     var json = false
+
+    @Flag(name: .shortAndLong, help: "Show no progress on standard error (a long history replay, a message waiting for the relay).")
+    var quiet = false
 
     func validate() throws {
         let sources = [link != nil, room != nil, code != nil].filter { $0 }.count
@@ -141,10 +149,11 @@ struct Connect: AsyncParsableCommand {
         let session = ChatSession(.init(identity: setup.identity, name: setup.name, target: setup.target,
                                         origin: RelaySocket.origin(for: setup.server), keys: setup.keys,
                                         resume: start ?? ResumeState(), afterSeq: afterSeq, showHistory: showHistory,
-                                        knownKeys: knownKeys, note: note, ownerPin: setup.ownerPin))
+                                        knownKeys: knownKeys, note: note, ownerPin: setup.ownerPin,
+                                        claimName: name != nil))
         setup.keys = []
         let (intents, feed) = AsyncStream<ChatClient.Intent>.makeStream()
-        let ui = ChatUI(mode: mode, json: json, setup: setup, intents: feed)
+        let ui = ChatUI(mode: mode, json: json, quiet: quiet, setup: setup, intents: feed)
         for m in messages { feed.yield(.send(m)) }
 
         let signals = Self.onInterrupt { feed.yield(.quit) }
@@ -162,14 +171,22 @@ struct Connect: AsyncParsableCommand {
                 }
             }
         }
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(250))
+                ui.tick()
+            }
+        }
         let outcome = await ChatClient(server: setup.server, now: { Clock.now }).run(session, intents: intents) { event, session in
             ui.handle(event, session)
         }
         watchdog?.cancel()
+        ticker.cancel()
         ui.finish()
         withExtendedLifetime(signals) {}
         if let failure = ui.failure { throw failure }
         try Self.check(outcome, setup: setup)
+        if let failure = ui.undelivered { throw failure }
     }
 
     static func isHistory(_ mode: ChatUI.Mode) -> Bool { if case .history = mode { true } else { false } }
@@ -219,7 +236,7 @@ struct Connect: AsyncParsableCommand {
             throw Failure("room \(room) has expired", status: .roomGone)
         case .roomNotFound:
             throw Failure("the relay at \(setup.server) has no room \(room)",
-                          hint: "it may have expired; 'securechat room create --server URL' registers a new room", status: .roomGone)
+                          hint: "it may have expired; 'securechat room create --server \(setup.server)' registers a new room", status: .roomGone)
         case .badCode:
             throw Failure("no room on \(setup.server) has that join code", hint: "codes change every few minutes: ask a member for the current one",
                           status: .roomGone)
@@ -234,7 +251,7 @@ struct Connect: AsyncParsableCommand {
         var text = bytes
         while text.last == 0x0a || text.last == 0x0d { text.removeLast() }
         guard let string = String(validating: text, as: UTF8.self) else {
-            throw Failure("\(path == "-" ? "standard input" : path) is not UTF-8 text", hint: "encrypt files with 'securechat encrypt'", status: .malformed)
+            throw Failure("\(path == "-" ? "standard input" : path) is not UTF-8 text", hint: "only text is sent; 'securechat help encrypt' shows how to encrypt a file to people's keys", status: .malformed)
         }
         guard !string.isEmpty else { throw Failure("\(path == "-" ? "standard input" : path) is empty", status: .usage) }
         return string
@@ -263,15 +280,14 @@ final class LineReader {
     func next() -> String? {
         while true {
             if let nl = buffer.firstIndex(of: 0x0a) {
-                var line = Array(buffer[..<nl])
-                buffer.removeSubrange(...nl)
-                if line.last == 0x0d { line.removeLast() }
+                let line = TextLines.withoutEnding(buffer[...nl])
+                defer { buffer.removeSubrange(...nl) }
                 return String(decoding: line, as: UTF8.self)
             }
             if done {
                 guard !buffer.isEmpty else { return nil }
                 defer { buffer = [] }
-                return String(decoding: buffer, as: UTF8.self)
+                return String(decoding: TextLines.withoutEnding(buffer[...]), as: UTF8.self)
             }
             var chunk = [UInt8](repeating: 0, count: 4096)
             let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, 4096) }

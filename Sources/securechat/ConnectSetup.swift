@@ -64,7 +64,7 @@ struct ConnectSetup {
         if Paths.exists(file) { return try IdentitySource.identity(file) }
         guard Terminal.stdinIsTerminal, let answer = Terminal.ask("No identity at \(file). Make one now? [Y/n] "),
               ["", "y", "yes"].contains(answer.lowercased()) else {
-            throw Failure("no identity at \(file)", hint: "make one with 'securechat keygen', or pass -i FILE", status: .usage)
+            throw Failure("no identity at \(file)", hint: "make one with 'securechat keygen', or pass -i FILE")
         }
         let identity = Identity.generate()
         try Paths.makeDirectory(String(file[..<(file.lastIndex(of: "/") ?? file.startIndex)]))

@@ -38,6 +38,9 @@ struct Decrypt: ParsableCommand {
               completion: .file())
     var input: String?
 
+    @Flag(name: .shortAndLong, help: "Show no progress on standard error (shown only there, for long work, on a terminal).")
+    var quiet = false
+
     func validate() throws {
         if let ttl, DurationText.seconds(ttl) == nil {
             throw ValidationError("invalid --ttl '\(ttl)': use seconds or a number with s, m, h or d (e.g. 2h)")
@@ -48,13 +51,18 @@ struct Decrypt: ParsableCommand {
     }
 
     func run() throws {
-        let source = try InputFile(path: input)
-        if source.isTerminal { Diagnostics.hint("reading tokens or an age file from the terminal; end with Ctrl-D") }
+        let file = try InputFile(path: input)
+        if file.isTerminal { Diagnostics.hint("reading tokens or an age file from the terminal; end with Ctrl-D") }
+        let progress = file.isTerminal ? nil
+            : Progress("decrypting \(TerminalText.sanitize(file.name))", total: Progress.size(of: file.fd), quiet: quiet)
+        defer { progress?.finish() }
+        let source = ProgressReader(file, progress: progress)
         var head = [UInt8](repeating: 0, count: 1024)
         let n = try head.withUnsafeMutableBytes { try source.readFully(into: $0) }
         head.removeSubrange(n...)
         let kind = InputKind.detect(head)
         if kind == .empty { throw Failure("the input is empty: nothing to decrypt", status: .malformed) }
+        if case .foreign(let key) = kind { throw Failure(key.notAnAgeKey, status: .malformed) }
         if kind == .age {
             let passphrase = PassphraseSource(fd: passphraseFD)
             let what = input.map { $0 == "-" ? "standard input" : $0 } ?? "standard input"
@@ -65,7 +73,7 @@ struct Decrypt: ParsableCommand {
                     // Someone who supplied a passphrase meant this file to be a passphrase file: "no
                     // identity matches" says more then than a request for an identity.
                     if ids.isEmpty, passphraseFD == nil, Paths.env("SECURECHAT_PASSPHRASE") == nil {
-                        throw Failure("no identity to decrypt \(what) with", hint: "pass -i FILE, or make your default identity with 'securechat keygen'", status: .usage)
+                        throw Failure("no identity to decrypt \(what) with", hint: "pass -i FILE, or make your default identity with 'securechat keygen'", status: .failure)
                     }
                     return ids
                 }, passphrase: { try passphrase.read(for: what) }, maxWorkFactor: maxWorkFactor,
@@ -92,13 +100,16 @@ struct Decrypt: ParsableCommand {
 }
 
 /// What an input is, from its first kilobyte: an age file (binary or anything that tries to be
-/// armor, so the age decoder names the problem), Fernet tokens, or neither.
-enum InputKind {
+/// armor, so the age decoder names the problem), Fernet tokens, another tool's key file, or
+/// none of these.
+enum InputKind: Equatable {
     case empty, age, fernet, unknown
+    case foreign(ForeignKey)
 
     static func detect(_ head: [UInt8]) -> InputKind {
         let text = head.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0a || $0 == 0x0d }
         if text.isEmpty { return .empty }
+        if let foreign = ForeignKey.recognise(text: String(decoding: head, as: UTF8.self)) { return .foreign(foreign) }
         if Age.looksLikeAge(head) || text.starts(with: "-----".utf8) { return .age }
         let lower = String(decoding: head, as: UTF8.self).lowercased()
         if lower.contains("-----begin age encrypted file-----") || lower.hasPrefix("age-encryption.org") { return .age }
@@ -111,7 +122,7 @@ enum FernetLog {
     static func decrypt(_ data: [UInt8], fernet: Fernet, ttl: UInt64?, now: UInt64) throws -> [[UInt8]] {
         func space(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0d || c == 0x0a }
         var tokens = [(line: Int, text: ArraySlice<UInt8>)]()
-        for (i, raw) in data.split(separator: 0x0a, omittingEmptySubsequences: false).enumerated() {
+        for (i, raw) in TextLines.split(data).enumerated() {
             guard let s = raw.firstIndex(where: { !space($0) }), let e = raw.lastIndex(where: { !space($0) }) else { continue }
             tokens.append((i + 1, raw[s...e]))
         }

@@ -47,6 +47,9 @@ struct Encrypt: ParsableCommand {
               completion: .file())
     var input: String?
 
+    @Flag(name: .shortAndLong, help: "Show no progress on standard error (shown only there, for long work, on a terminal).")
+    var quiet = false
+
     private var usesRecipients: Bool { !recipients.isEmpty || !recipientFiles.isEmpty || !identities.isEmpty }
 
     func validate() throws {
@@ -65,8 +68,12 @@ struct Encrypt: ParsableCommand {
     }
 
     func run() throws {
-        let source = try InputFile(path: input)
-        if source.isTerminal { Diagnostics.hint("reading the input from the terminal; end it with Ctrl-D") }
+        let file = try InputFile(path: input)
+        if file.isTerminal { Diagnostics.hint("reading the input from the terminal; end it with Ctrl-D") }
+        let progress = file.isTerminal ? nil
+            : Progress("encrypting \(TerminalText.sanitize(file.name))", total: Progress.size(of: file.fd), quiet: quiet)
+        defer { progress?.finish() }
+        let source = ProgressReader(file, progress: progress)
         if passphrase || usesRecipients {
             return try encryptAge(source)
         }
@@ -82,7 +89,7 @@ struct Encrypt: ParsableCommand {
         }
     }
 
-    private func encryptAge(_ source: InputFile) throws {
+    private func encryptAge(_ source: ByteReader) throws {
         let out = try OutputFile(path: output)
         if out.isTerminal, !armor {
             throw Failure("refusing to write binary age output to the terminal", hint: "did you mean --armor (-a)? or -o FILE")

@@ -84,7 +84,7 @@ extension Failure {
              .invalidIdentity, .malformedIdentityFile, .malformedRecipientsFile, .scryptMustBeAlone:
             self.init(e.message, status: .malformed)
         case .noIdentities:
-            self.init(e.message, hint: "pass an identity file with -i, or make the default one with 'securechat keygen'", status: .usage)
+            self.init(e.message, hint: "pass an identity file with -i, or make the default one with 'securechat keygen'", status: .failure)
         case .noRecipients:
             self.init(e.message, hint: "pass -r age1..., -R FILE, -i FILE or -p", status: .usage)
         case .mixedPostQuantumRecipients:

@@ -29,6 +29,8 @@ struct Inspect: ParsableCommand {
         switch InputKind.detect(head) {
         case .empty:
             throw Failure("the input is empty: nothing to inspect", status: .malformed)
+        case .foreign(let key):
+            throw Failure(key.notAnAgeKey, status: .malformed)
         case .age:
             try show(Inspection.age(try Age.inspect(PrefixedReader(head, then: source))))
         case .fernet, .unknown:
@@ -83,10 +85,13 @@ struct Inspection {
                                text: "age identity file (secret not shown)\n  public key:  \(IdentityFile.recipient(of: identity))\n  fingerprint: \(pub.fingerprint)")]
         }
         var items = [Inspection]()
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = String(raw).trimmingASCIIWhitespace()
+        for (i, raw) in TextLines.split(text).enumerated() {
+            let line = raw.trimmingASCIIWhitespace()
             if line.isEmpty || line.hasPrefix("#") { continue }
-            items.append(try Failure.context("line \(i + 1)") { try item(line) })
+            // Every problem names its line, the command's own as well as the core's.
+            items.append(try Failure.context("line \(i + 1)") {
+                do { return try item(line) } catch let f as Failure { throw f.prefixed("line \(i + 1)") }
+            })
         }
         guard !items.isEmpty else { throw Failure("the input is empty: nothing to inspect", status: .malformed) }
         return items
@@ -113,6 +118,9 @@ struct Inspection {
             let r = try AgeRecipient(string: line)
             return Inspection(fields: ["type": "recipient", "recipient": .string(r.description), "post_quantum": .bool(r.isPostQuantum)],
                               text: r.isPostQuantum ? "age post-quantum (mlkem768x25519) recipient \(r)" : "age X25519 recipient \(r)")
+        }
+        if let foreign = ForeignKey.recognise(line: line) {
+            throw Failure(foreign.notAnAgeKey, status: .malformed)
         }
         guard Fernet.looksLikeToken(line) else {
             throw Failure("not a Fernet token, age file, identity, recipient or invite link", status: .malformed)

@@ -80,13 +80,18 @@ struct KeyOptions: ParsableArguments {
 
     static func parse(_ text: String, origin: String) throws -> [FernetKey] {
         var keys = [FernetKey]()
-        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let t = String(line).trimmingASCIIWhitespace()
+        for (n, line) in TextLines.split(text).enumerated() {
+            let t = line.trimmingASCIIWhitespace()
             if t.isEmpty || t.hasPrefix("#") { continue }
+            if let problem = ForeignKey.recognise(line: t)?.notARoomKey
+                ?? (t.uppercased().hasPrefix("AGE-SECRET-KEY-") || t.hasPrefix("age1")
+                    ? "this is an age key, not a room key: room keys are 44-character Fernet keys ('securechat keygen --fernet'); age keys go to -i, -r or -R" : nil) {
+                throw Failure("\(origin), line \(n + 1): \(problem)", status: .malformed)
+            }
             do {
                 keys.append(try FernetKey(encoded: t))
             } catch {
-                throw Failure("\(origin), line \(n + 1): \(error.message)", status: .malformed)
+                throw Failure(error)?.prefixed("\(origin), line \(n + 1)") ?? Failure("\(origin), line \(n + 1): \(error.message)", status: .malformed)
             }
         }
         guard !keys.isEmpty else { throw Failure("\(origin) holds no key", status: .malformed) }

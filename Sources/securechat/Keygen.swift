@@ -7,13 +7,19 @@ struct Keygen: ParsableCommand {
         abstract: "Make an identity (age X25519 key pair), a post-quantum file key or a room key.",
         discussion: """
             Writes an age identity file (mode 0600, never overwritten) and prints its recipient \
-            (age1…) on standard output and its fingerprint on standard error. Without -o, the \
-            identity goes to standard output when that is a pipe or file, and to the default \
-            location ($SECURECHAT_IDENTITY or $XDG_CONFIG_HOME/securechat/identity.txt) when it \
-            is a terminal. The file opens with 'age -d -i'. With --pq the key is a hybrid \
-            post-quantum age identity (ML-KEM-768 + X25519, recipient age1pq1…) for encrypting \
-            files: it is not a chat identity, so it has no fingerprint and never goes to the \
-            default location.
+            (age1…) on standard output and its fingerprint on standard error. Without -o, it \
+            makes your default identity ($SECURECHAT_IDENTITY, else \
+            $XDG_CONFIG_HOME/securechat/identity.txt), creating its directories (mode 0700), \
+            which every other command uses when no -i is given; if that file exists it refuses \
+            and says where it is. Missing directories of -o FILE are created too. -o - prints \
+            the identity on standard output instead. The file opens with 'age -d -i'.
+
+            With --pq the key is a hybrid post-quantum age identity (ML-KEM-768 + X25519, \
+            recipient age1pq1…) for encrypting files: it is not a chat identity, so it has no \
+            fingerprint and never goes to the default location; without -o it is printed on \
+            standard output.
+
+            With --fernet, the room key goes to -o FILE, or to standard output without -o.
             """)
 
     @Option(name: .shortAndLong, help: ArgumentHelp("Write the identity (or key) to FILE; '-' for standard output.", valueName: "file"),
@@ -59,7 +65,7 @@ struct Keygen: ParsableCommand {
         if passphrase, output == "-", Terminal.stdoutIsTerminal {
             throw ValidationError("refusing to write an encrypted identity to the terminal: use -o FILE")
         }
-        if json, output == "-" || (output == nil && publicOf == nil && !Terminal.stdoutIsTerminal) {
+        if json, output == "-" {
             throw ValidationError("--json needs the key written to a file: add -o FILE")
         }
     }
@@ -75,9 +81,15 @@ struct Keygen: ParsableCommand {
             return try makePostQuantumIdentity()
         }
         let identity = Identity.generate()
-        let target = output ?? (Terminal.stdoutIsTerminal ? Paths.defaultIdentity : "-")
-        if target != "-", output == nil {
-            try Paths.makeDirectory(String(target[..<(target.lastIndex(of: "/") ?? target.startIndex)]))
+        let target = output ?? Paths.defaultIdentity
+        if target != "-" {
+            if output == nil, Paths.exists(target) {
+                throw Failure("you have an identity already: \(target)",
+                              hint: "'securechat keygen -y \(Paths.shellWord(target))' prints its public key; -o FILE makes another one elsewhere")
+            }
+            if let slash = target.lastIndex(of: "/"), slash != target.startIndex {
+                try Paths.makeDirectory(String(target[..<slash]))
+            }
         }
         try write(IdentityFile.render(identity, created: Clock.rfc3339(Clock.now)), to: target)
         try report(identity, file: target == "-" ? nil : target, toStdout: target != "-")

@@ -21,6 +21,13 @@ enum Paths {
     /// The default identity: `$SECURECHAT_IDENTITY`, else `identity.txt` in the config directory.
     static var defaultIdentity: String { env("SECURECHAT_IDENTITY") ?? configDirectory + "/identity.txt" }
 
+    /// `path` as one shell word, so that a hint naming it can be pasted as printed: unchanged
+    /// when it holds only characters no shell treats specially, else in single quotes.
+    static func shellWord(_ path: String) -> String {
+        let plain = path.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || "0123456789/._-+,:@%".unicodeScalars.contains($0)) }
+        return plain && !path.isEmpty ? path : "'" + path.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "'\\''") + "'"
+    }
+
     static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
     /// Creates `path` and its parents with mode 0700 (private directories).

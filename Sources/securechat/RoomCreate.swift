@@ -1,6 +1,7 @@
 import ArgumentParser
 import SecureChatClient
 import SecureChatCore
+import SecureChatWire
 
 extension RoomCommand {
     struct RoomCreate: AsyncParsableCommand {
@@ -17,7 +18,9 @@ extension RoomCommand {
                 With --server, the room is registered on that relay (which must be running) \
                 before the room file is written: the identity (-i, or the default one) \
                 becomes its owner, and an open room registers the access key derived from \
-                its room key, never the key itself. The relay's expiry time is kept. Without \
+                its room key, never the key itself. The relay's expiry time is kept. With \
+                --name, the owner also signs the name members see for it in the room \
+                (docs/protocol.md, "Names"). Without \
                 --server, the link names a relay on this machine and nothing is registered.
 
                 With --json the output is one JSON object on one line: id, name, policy, \
@@ -38,6 +41,11 @@ extension RoomCommand {
 
         @Option(help: ArgumentHelp("Register the room on this relay and put its address in the link.", valueName: "url"))
         var server: String?
+
+        @Option(name: .customLong("name"), help: ArgumentHelp(
+            "With --server: the name members see for you, the owner, signed (default: $SECURECHAT_NAME or your login name).",
+            valueName: "name"))
+        var ownerName: String?
 
         @Option(name: [.customShort("i"), .customLong("identity")], help: ArgumentHelp(
             "The owner's identity file for --server (default: $SECURECHAT_IDENTITY or ~/.config/securechat/identity.txt).",
@@ -69,6 +77,12 @@ extension RoomCommand {
                 }
             }
             if identity != nil, server == nil { throw ValidationError("-i names the owner for --server; without --server nothing is registered") }
+            if ownerName != nil, server == nil {
+                throw ValidationError("--name is the owner's name on the relay; without --server nothing is registered (the room's name is the argument)")
+            }
+            if let ownerName, !Validation.isDisplayName(ownerName) {
+                throw ValidationError("invalid --name: use 1 to \(Validation.maxName) characters without control characters")
+            }
             if output == "-" {
                 throw ValidationError("a room file holds the room key and is not written to standard output; give -o FILE")
             }
@@ -86,9 +100,10 @@ extension RoomCommand {
         /// Registers the room on its relay, owned by our identity; keeps the relay's expiry.
         func register(_ room: inout Room) async throws {
             let owner = try ConnectSetup.loadIdentity(identity)
-            let name = try ConnectSetup.displayName(nil, identity: owner)
+            let name = try ConnectSetup.displayName(ownerName, identity: owner)
             do {
-                let created = try await RoomRegistration.register(room, identity: owner, name: name)
+                let created = try await RoomRegistration.register(room, identity: owner, name: name, signName: ownerName != nil,
+                                                                  now: Clock.now.multipliedReportingOverflow(by: 1000).partialValue)
                 room.expires = UInt64(max(Int64(clamping: room.created), created.expiresAt))
                 room.owner = owner.signingKey.publicKey.rawRepresentation
             } catch .unreachable(let why) {

@@ -22,7 +22,7 @@ extension RoomCommand {
                 return
             }
             if rooms.isEmpty {
-                if Terminal.stdoutIsTerminal { Diagnostics.hint("no rooms yet; make one with 'securechat room create NAME'") }
+                if Terminal.stdoutIsTerminal { Diagnostics.hint("no rooms yet; make one with 'securechat room create demo'") }
                 return
             }
             let now = Clock.now

@@ -12,8 +12,7 @@ struct PassphraseSource {
                 throw Failure("the passphrase on file descriptor \(fd) is longer than 64 KiB", status: .usage)
             }
             // The first line is the passphrase (a trailing newline from echo or a file is not part of it).
-            let line = Array(bytes.split(separator: 0x0a, maxSplits: 1, omittingEmptySubsequences: false).first ?? [])
-            return line.last == 0x0d ? Array(line.dropLast()) : line
+            return TextLines.first(bytes)
         }
         if let env = Paths.env("SECURECHAT_PASSPHRASE") { return Array(env.utf8) }
         guard let typed = Terminal.readSecret(prompt: "Passphrase for \(what): ") else {
@@ -46,7 +45,8 @@ enum IdentitySource {
     static func readText(_ path: String, passphrase: PassphraseSource = PassphraseSource()) throws -> String {
         if path != "-" {
             guard Paths.exists(path) else {
-                throw Failure("identity file \(path) does not exist", hint: "make one with 'securechat keygen -o \(path)'")
+                throw Failure("identity file \(path) does not exist", hint: path == Paths.defaultIdentity
+                                ? "make one with 'securechat keygen'" : "make one with 'securechat keygen -o \(Paths.shellWord(path))'")
             }
             FileChecks.warnIfExposed(path, what: "identity file")
         }

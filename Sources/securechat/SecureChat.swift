@@ -13,7 +13,7 @@ struct SecureChat: AsyncParsableCommand {
         abstract: "End-to-end encrypted group chat whose pieces can be scripted.",
         discussion: """
             Keys are age identities; messages are Fernet tokens; files use the age v1 format. \
-            See 'securechat help <command>' and the securechat(1) manual.
+            Each command has its own help ('securechat help connect', for one) and manual page.
             """,
         version: version,
         subcommands: [Keygen.self, RoomCommand.self, InviteQR.self, Encrypt.self, Decrypt.self, Inspect.self, Serve.self, Connect.self])

@@ -35,7 +35,7 @@ import TestSupport
 
     @Test(arguments: [
         ("", "securechat: error: the input is empty: nothing to inspect\n"),
-        ("hello\n", "securechat: error: not a Fernet token, age file, identity, recipient or invite link\n"),
+        ("hello\n", "securechat: error: line 1: not a Fernet token, age file, identity, recipient or invite link\n"),
         ("gAAAAA\n", "securechat: error: line 1: malformed token: not URL-safe base64 with correct padding\n"),
     ])
     func unrecognised(input: String, stderr: String) throws {

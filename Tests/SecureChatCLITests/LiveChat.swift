@@ -94,18 +94,22 @@ final class LiveRelay {
     let db: URL
     private(set) var port = 0
     private(set) var server: Running
+    /// Flags of `serve` beyond port and database (limits), kept for restarts.
+    let flags: [String]
 
-    init() throws {
+    init(_ flags: [String] = []) throws {
+        self.flags = flags
         db = try CLI.sandbox().appendingPathComponent("relay.sqlite")
-        server = try Self.start(port: 0, db: db)
+        server = try Self.start(port: 0, db: db, flags: flags)
         port = try Self.port(of: server)
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
 
-    static func start(port: Int, db: URL) throws -> Running {
+    static func start(port: Int, db: URL, flags: [String] = []) throws -> Running {
         let dir = db.deletingLastPathComponent()
-        return try Running(CLI.binary, ["serve", "--port", String(port), "--db", db.path, "--log-level", "error"],
+        return try Running(CLI.binary, ["serve", "--port", String(port), "--db", db.path]
+                           + (flags.contains("--log-level") ? [] : ["--log-level", "error"]) + flags,
                            env: ["PATH": "/usr/bin:/bin", "HOME": dir.path, "XDG_DATA_HOME": dir.path])
     }
 
@@ -128,7 +132,7 @@ final class LiveRelay {
     func restart() throws {
         let deadline = Date().addingTimeInterval(20)
         while true {
-            server = try Self.start(port: port, db: db)
+            server = try Self.start(port: port, db: db, flags: flags)
             if (try? Self.port(of: server)) != nil { return }
             guard Date() < deadline else { throw LiveError("relay did not restart: \(server.stderr)") }
             usleep(200_000)

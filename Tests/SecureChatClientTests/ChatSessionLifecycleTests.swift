@@ -26,6 +26,23 @@ import SecureChatWire
         #expect(s.record(s.session.connectionClosed(reason: "gone")).contains(.reconnect(after: .seconds(1))))
     }
 
+    @Test func aSlowReaderIsToldWhyTheConnectionWasLost() {
+        var s = Script()
+        s.joinOpenRoom()
+        let error = s.feed(.error(ErrorFrame(.slowReader, "too slow")))
+        #expect(error.problems.isEmpty)
+        let lost = s.record(s.session.connectionClosed(reason: "the relay closed the connection")).events.compactMap {
+            if case .connectionLost(let reason, _) = $0 { reason } else { nil }
+        }
+        #expect(lost == ["the relay cut the connection off because this client did not read its messages fast enough (slow_reader)"])
+        // The next loss, without the error, is reported as it is.
+        s.open()
+        let again = s.record(s.session.connectionClosed(reason: "the relay closed the connection")).events.compactMap {
+            if case .connectionLost(let reason, _) = $0 { reason } else { nil }
+        }
+        #expect(again == ["the relay closed the connection"])
+    }
+
     @Test func resumeFromTheLastSeqAndResendUnacknowledged() throws {
         var s = Script()
         s.joinOpenRoom(history: [Relay.message(1, from: People.bob, counter: 1, text: "one")])

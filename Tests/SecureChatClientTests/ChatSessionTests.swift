@@ -118,14 +118,46 @@ import SecureChatWire
         #expect(reason.contains("too large"))
     }
 
-    @Test func rateLimitedSendIsRetriedWithTheSameClientID() {
+    /// A send refused for the rate goes again with everything after it, in order, when the
+    /// relay says; then one message per 1/rate (50 ms at 20 a second) until none waits.
+    @Test func aRefusedSendIsResentInOrderWithEverythingAfterIt() throws {
         var s = Script()
         s.joinOpenRoom()
-        let first = s.record(s.session.send("hi", now: Relay.now)).sends[0]
-        let limited = s.feed(.error(ErrorFrame(.rateLimited, "slow down", limit: .messagesPerSecond, roomID: Relay.room, clientID: first.clientID)))
-        #expect(limited == [.retry(after: .seconds(1))])
-        let again = s.record(s.session.retryPending(now: Relay.now + 1)).sends
-        #expect(again == [first])
+        let sent = (1...3).map { s.record(s.session.send("m\($0)", now: Relay.now)).sends[0] }
+        func refusal(_ id: String, _ ms: Int64) -> ServerFrame {
+            .error(ErrorFrame(.rateLimited, "slow down", limit: .messagesPerSecond, roomID: Relay.room, clientID: id, retryAfterMs: ms))
+        }
+        #expect(s.feed(refusal(sent[1].clientID, 120)) == [.retry(after: .milliseconds(120))])
+        // The third, held back behind it at the relay, starts no second timer.
+        #expect(s.feed(refusal(sent[2].clientID, 0)).isEmpty)
+        // What is typed meanwhile waits too.
+        #expect(s.record(s.session.send("m4", now: Relay.now)).sends.isEmpty)
+        let first = s.record(s.session.retryPending(now: Relay.now))
+        #expect(first.sends == [sent[1]] && first.contains(.retry(after: .milliseconds(50))))
+        let second = s.record(s.session.retryPending(now: Relay.now))
+        #expect(second.sends == [sent[2]] && second.contains(.retry(after: .milliseconds(50))))
+        let third = s.record(s.session.retryPending(now: Relay.now))
+        #expect(third.sends.count == 1 && !third.contains { if case .retry = $0 { true } else { false } })
+        #expect(try openEnvelope(third.sends[0].ciphertext).text == "m4")
+        // A hostile retry_after is clamped to an hour.
+        let fifth = s.record(s.session.send("m5", now: Relay.now)).sends[0]
+        #expect(s.feed(refusal(fifth.clientID, .max)) == [.retry(after: .seconds(3600))])
+    }
+
+    /// At most the relay's burst (up to 32) unacknowledged; each ack lets the next one go.
+    @Test func theSendWindowFollowsTheAcks() {
+        var s = Script()
+        s.open()
+        var limits = Relay.limits
+        limits.burst = 5
+        s.feed(.hello(.init(relay: Relay.id, challenge: WireBytes(Relay.challenge), limits: limits)),
+               .authenticated(.init(signingKey: People.alice.wire)), Relay.joined(), Relay.roster([(People.alice, "alice", .member)]),
+               Relay.synced(0))
+        var sends = [ClientFrame.Send]()
+        for i in 1...8 { sends += s.record(s.session.send("w\(i)", now: Relay.now)).sends }
+        #expect(sends.count == 5)
+        let next = s.feed(.ack(.init(roomID: Relay.room, clientID: sends[0].clientID, seq: 1)))
+        #expect(next.sends.count == 1 && (try? openEnvelope(next.sends[0].ciphertext).text) == "w6")
     }
 
     @Test func keyChangeUnderAKnownNameIsLoud() {

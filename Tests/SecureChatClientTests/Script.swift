@@ -124,11 +124,11 @@ struct Script {
 
     init(_ identity: Identity = People.alice, name: String = "alice", target: ChatSession.Target = .room(Relay.room, policy: .open),
          keys: [FernetKey] = [Relay.key], afterSeq: Int64 = 0, showHistory: Bool = true, resume: ResumeState = ResumeState(),
-         knownKeys: KnownKeys = KnownKeys(), ownerPin: [UInt8]? = nil) {
+         knownKeys: KnownKeys = KnownKeys(), ownerPin: [UInt8]? = nil, claimName: Bool = false) {
         self.identity = identity
         if case .room(_, let p) = target { policy = p } else { policy = .approval }
         session = ChatSession(.init(identity: identity, name: name, target: target, origin: Relay.origin, keys: keys, resume: resume, afterSeq: afterSeq,
-                                    showHistory: showHistory, knownKeys: knownKeys, ownerPin: ownerPin))
+                                    showHistory: showHistory, knownKeys: knownKeys, ownerPin: ownerPin, claimName: claimName))
     }
 
     /// The chain for a roster: everyone in it, and the session's own identity.

@@ -65,7 +65,7 @@ import Testing
             (Bech32.encode(hrp: "age", data: [UInt8](repeating: 1, count: 31)), .invalidRecipient("wrong key length")),
             (Bech32.encode(hrp: "age1pq", data: [UInt8](repeating: 1, count: 32)),
              .invalidRecipient("wrong key length for a post-quantum recipient (32 bytes, not 1216)")),
-            ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG", .invalidRecipient("SSH keys are not supported, only age1… recipients")),
+            ("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG", .invalidRecipient("this is an OpenSSH public key: SSH keys are not supported, only age keys (AGE-SECRET-KEY-1… identities, age1… recipients)")),
             ("", .invalidRecipient("missing or misplaced separator")),
         ]
     }()

@@ -216,6 +216,40 @@ import Testing
         #expect(accepted == 20)
     }
 
+    /// A send refused for the rate holds back every later send of the connection to that room
+    /// until it comes again, so the relay never commits a later message of the sender first.
+    @Test func aRefusedSendHoldsBackTheOnesAfterIt() {
+        var m = authenticated()
+        m.didJoin("r")
+        m.didJoin("other")
+        func send(_ id: String, room: String = "r") -> ClientFrame { .send(.init(roomID: room, clientID: id, ciphertext: token)) }
+        for i in 0..<40 { #expect(m.receive(send("m\(i)"), now: 10) == send("m\(i)").asAction) }
+        guard case .reply(.error(let refused)) = m.receive(send("a"), now: 10) else { Issue.record("not limited"); return }
+        #expect(refused.code == .rateLimited && refused.clientID == "a" && refused.retryAfterMs == 50)
+        #expect(m.heldSends == ["r": "a"])
+        // Tokens are back, but "b" comes after the refused "a": refused too, with no token taken.
+        guard case .reply(.error(let held)) = m.receive(send("b"), now: 11) else { Issue.record("b went first"); return }
+        #expect(held.code == .rateLimited && held.clientID == "b" && held.retryAfterMs == 0)
+        // Another room is not held back.
+        #expect(m.receive(send("x", room: "other"), now: 11) == send("x", room: "other").asAction)
+        // "a" again ends the hold; then "b" goes.
+        #expect(m.receive(send("a"), now: 11) == send("a").asAction)
+        #expect(m.heldSends.isEmpty)
+        #expect(m.receive(send("b"), now: 11) == send("b").asAction)
+        // Leaving the room ends a hold too.
+        for i in 0..<40 { _ = m.receive(send("n\(i)"), now: 11) }
+        #expect(m.heldSends["r"] != nil)
+        m.didLeave("r")
+        #expect(m.heldSends.isEmpty)
+    }
+
+    @Test func tokenBucketSaysHowLongToWait() {
+        var b = TokenBucket(rate: 4, capacity: 1)
+        let took = b.take(now: 0)
+        #expect(took && b.wait(now: 0) == 0.25)
+        #expect(b.wait(now: 0.125) == 0.125 && b.wait(now: 1) == 0)
+    }
+
     @Test func oversizedFramesNameTheLimit() {
         var m = authenticated()
         guard case .reply(.error(let e)) = m.receiveOversized(bytes: 70_000, now: 0) else { Issue.record("no error"); return }

@@ -14,6 +14,15 @@ public enum AgeIdentityFile {
         }
         var identities = [AgeIdentity]()
         for entry in AgeKeyFileLines.entries(text) {
+            if let foreign = ForeignKey.recognise(line: entry.text) {
+                throw .malformedIdentityFile(line: entry.line, reason: foreign.notAnAgeKey)
+            }
+            if entry.text.hasPrefix("age1") {
+                throw .malformedIdentityFile(line: entry.line, reason: "this is a recipient (a public key), not an identity: pass the identity file it came from")
+            }
+            if (try? FernetKey(encoded: entry.text)) != nil {
+                throw .malformedIdentityFile(line: entry.line, reason: "this is a room (Fernet) key, not an identity: pass it with --key-file")
+            }
             guard entry.text.uppercased().hasPrefix("AGE-") else {
                 throw .malformedIdentityFile(line: entry.line, reason: "expected an AGE-SECRET-KEY-1… line or a # comment")
             }

@@ -20,7 +20,10 @@ public struct AgeRecipient: Hashable, Sendable, CustomStringConvertible {
 
     /// Parses an `age1…` or `age1pq1…` string. Recipients are lowercase Bech32, as age writes them.
     public init(string: String) throws(AgeError) {
-        if string.hasPrefix("ssh-") { throw .invalidRecipient("SSH keys are not supported, only age1… recipients") }
+        if let foreign = ForeignKey.recognise(line: string) { throw .invalidRecipient(foreign.notAnAgeKey) }
+        if string.uppercased().hasPrefix("AGE-SECRET-KEY-") {
+            throw .invalidRecipient("this is an identity (a secret key), not a recipient (age1…)")
+        }
         let decoded: (hrp: String, data: [UInt8])
         do { decoded = try Bech32.decode(string) } catch { throw .invalidRecipient(error.reason) }
         switch decoded.hrp {

@@ -38,6 +38,8 @@ public struct ConnectionStateMachine: Sendable {
         /// A `join`, `leave`, `remove` or `rotate` commit, parsed and signed by this connection; the
         /// commit loop checks it against the room's chain.
         case commit(ClientFrame.Commit, GroupCommit)
+        /// A name statement signed by this connection's identity, for a room it has joined.
+        case setName(ClientFrame.SetName)
     }
 
     /// The limits the state machine applies by itself.
@@ -69,6 +71,10 @@ public struct ConnectionStateMachine: Sendable {
     public private(set) var knocks: [String: String] = [:]
     private var bucket: TokenBucket
     private let settings: Settings
+    /// Per joined room, the client id of a `send` refused for the rate: until that message is
+    /// sent again, every later `send` of this connection to the room is refused too, so that no
+    /// later message of this sender is committed before it (docs/protocol.md, "Messages").
+    public private(set) var heldSends: [String: String] = [:]
 
     public init(challenge: [UInt8], relayID: String, origins: [String], settings: Settings) {
         self.challenge = challenge
@@ -89,12 +95,19 @@ public struct ConnectionStateMachine: Sendable {
             case .ping: return .reply(.pong(.init()))
             case .auth(let auth): return authenticate(auth)
             default:
-                guard bucket.take(now: now) else { return rateLimited(frame) }
+                guard bucket.take(now: now) else { return .reply(.error(rateLimitError(frame, now: now))) }
                 return .reply(.error(.init(.notAuthenticated, "send auth first: sign the challenge from hello")))
             }
         case .authenticated:
             if case .ping = frame { return .reply(.pong(.init())) }
-            guard bucket.take(now: now) else { return rateLimited(frame) }
+            if case .send(let s) = frame, let held = heldSends[s.roomID], held != s.clientID {
+                return .reply(.error(rateLimitError(frame, now: now, behind: held)))
+            }
+            guard bucket.take(now: now) else {
+                if case .send(let s) = frame, joined.contains(s.roomID) { heldSends[s.roomID] = s.clientID }
+                return .reply(.error(rateLimitError(frame, now: now)))
+            }
+            if case .send(let s) = frame, heldSends[s.roomID] == s.clientID { heldSends[s.roomID] = nil }
             return handleAuthenticated(frame)
         }
     }
@@ -102,7 +115,7 @@ public struct ConnectionStateMachine: Sendable {
     /// A text frame that is not a frame (bad JSON, missing field, unknown type, binary frame).
     public mutating func receiveUndecodable(_ error: FrameDecodingError, now: Double) -> Action {
         guard phase != .closed else { return .none }
-        guard bucket.take(now: now) else { return .reply(.error(rateLimitError())) }
+        guard bucket.take(now: now) else { return .reply(.error(rateLimitError(now: now))) }
         switch error {
         case .unknownType(let type): return .reply(.error(.init(.unknownType, "unknown frame type '\(clip(type))'")))
         case .malformed(let why): return .reply(.error(.init(.malformedFrame, why)))
@@ -130,6 +143,7 @@ public struct ConnectionStateMachine: Sendable {
     /// Left, removed, or the room expired: nothing more of it reaches or leaves this connection.
     public mutating func didLeave(_ room: String) {
         joined.remove(room)
+        heldSends[room] = nil
         knocks = knocks.filter { $0.value != room }
     }
     public mutating func didKnock(room: String, knockID: String) { knocks[knockID] = room }
@@ -194,6 +208,18 @@ public struct ConnectionStateMachine: Sendable {
                 return refuse(.badSignature, "binding must be this identity's signature over its agreement key", room: f.roomID)
             }
             return .knock(f)
+        case .setName(let f):
+            guard joined.contains(f.roomID) else { return notMember(f.roomID) }
+            guard Validation.isDisplayName(f.name) else {
+                return refuse(.malformedFrame, "name must be 1 to 64 characters without control characters", room: f.roomID)
+            }
+            guard (1...Validation.maxNameVersion).contains(f.version) else {
+                return refuse(.malformedFrame, "version must be from 1 to 2^53-1", room: f.roomID)
+            }
+            guard verify(f.signature, SignedPayload.memberName(roomID: f.roomID, version: f.version, name: f.name)) else {
+                return refuse(.badSignature, "a name must be signed by this identity", room: f.roomID)
+            }
+            return .setName(f)
         case .send(let f):
             guard joined.contains(f.roomID) else { return notMember(f.roomID, clientID: f.clientID) }
             guard Validation.isClientID(f.clientID) else {
@@ -288,14 +314,17 @@ public struct ConnectionStateMachine: Sendable {
         return key.isValidSignature(signature.bytes, for: payload)
     }
 
-    private func rateLimitError(_ frame: ClientFrame? = nil) -> ErrorFrame {
+    /// `rate_limited` with the wait until the next token; `behind` names the refused send that
+    /// holds this one back.
+    private func rateLimitError(_ frame: ClientFrame? = nil, now: Double, behind: String? = nil) -> ErrorFrame {
         var clientID: String?
         if case .send(let s)? = frame { clientID = s.clientID }
-        return .init(.rateLimited, "over \(settings.messagesPerSecond.formatted) frames per second (burst \(settings.burst)); slow down",
-                     limit: .messagesPerSecond, roomID: frame?.roomID, clientID: clientID)
+        let wait = Int64((min(bucket.wait(now: now), 3600) * 1000).rounded(.up))
+        let message = behind == nil
+            ? "over \(settings.messagesPerSecond.formatted) frames per second (burst \(settings.burst)); slow down"
+            : "held back behind an earlier message of this connection that was refused for the rate; send that one again first"
+        return .init(.rateLimited, message, limit: .messagesPerSecond, roomID: frame?.roomID, clientID: clientID, retryAfterMs: wait)
     }
-
-    private func rateLimited(_ frame: ClientFrame) -> Action { .reply(.error(rateLimitError(frame))) }
 
     private func notMember(_ room: String, clientID: String? = nil) -> Action {
         .reply(.error(.init(.notMember, "this connection has not joined that room", roomID: room, clientID: clientID)))

@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import NIOWebSocket
 import SecureChatWire
@@ -27,8 +28,11 @@ enum CloseReason: Sendable { case policy, tryAgainLater, goingAway }
 /// from whichever thread produced them (the commit loop fans out this way); that is what keeps
 /// fan-out fast. Order is kept by one lock: once a replay or a close is pending, later frames
 /// queue behind it and the connection's control task writes them in turn. Memory is bounded: a
-/// connection whose reader does not keep up is cut off (`slow_reader`) without slowing anyone
-/// else; it can reconnect and resume from the last sequence number it saw.
+/// connection whose reader does not keep up is cut off without slowing anyone else: what is
+/// queued is dropped, an `error slow_reader` frame and a close frame with code 1008 follow what
+/// the socket already holds, and the socket is closed after `slowReaderGrace` seconds at most
+/// (docs/protocol.md, "Connection state machine"); the client can reconnect and resume from the
+/// last sequence number it saw.
 final class RelayConnection: Sendable {
     let id: UInt64
     /// The client's IP address (no port): the key of the per-address limits.
@@ -49,7 +53,9 @@ final class RelayConnection: Sendable {
     private let closeSent = Atomic<Bool>(false)
     private let outbox: Int
     /// Bytes NIO may hold for a connection whose socket is not draining.
-    static let maxBufferedBytes = 8 << 20
+    private let outboxBytes: Int
+    private let slowReaderGrace: Double
+    private let logger: Logger?
 
     private struct Output: Sendable {
         /// Frames ready for the event loop.
@@ -62,14 +68,18 @@ final class RelayConnection: Sendable {
     }
 
     init(id: UInt64, address: String, challenge: [UInt8], relayID: String = "", origins: [String] = [],
-         settings: ConnectionStateMachine.Settings, outbox: Int, channel: (any Channel)?,
-         writer: NIOLoopBound<FrameWriter>? = nil, control: (any ConnectionControl)? = nil, openedAt: Double = 0) {
+         settings: ConnectionStateMachine.Settings, outbox: Int, outboxBytes: Int = 8 << 20, slowReaderGrace: Double = 10,
+         channel: (any Channel)?, writer: NIOLoopBound<FrameWriter>? = nil, control: (any ConnectionControl)? = nil,
+         openedAt: Double = 0, logger: Logger? = nil) {
         self.id = id
         self.address = address
         self.control = control
         self.openedAt = openedAt
         self.machine = Mutex(ConnectionStateMachine(challenge: challenge, relayID: relayID, origins: origins, settings: settings))
         self.outbox = outbox
+        self.outboxBytes = outboxBytes
+        self.slowReaderGrace = slowReaderGrace
+        self.logger = logger
         self.channel = channel
         self.writer = writer
         self.output = Mutex(Output())
@@ -228,20 +238,39 @@ final class RelayConnection: Sendable {
         for f in frames { writer.value.write(framed: f) }
         writer.value.flush()
         if !channel.isWritable, let buffered = try? channel.syncOptions?.getOption(.bufferedWritableBytes),
-           buffered > Self.maxBufferedBytes {
+           buffered > outboxBytes {
             cutOff()
         }
     }
 
-    /// The reader fell too far behind: cut it off without touching anyone else.
+    /// The reader fell too far behind: cut it off without touching anyone else. What is queued
+    /// here is dropped (the client resumes with `after_seq`); what the socket layer holds already
+    /// goes out first, then `error slow_reader` and a close frame with code 1008, as the protocol
+    /// promises, so that a client that reads again learns why. A client that does not answer the
+    /// close within `slowReaderGrace` seconds is closed regardless.
     private func cutOff() {
-        let first = output.withLock { o in
+        let dropped = output.withLock { o -> Int? in
             defer { o.dead = true; o.ready = []; o.waiting = [] }
-            return !o.dead
+            return o.dead ? nil : o.ready.count + o.waiting.count
         }
-        guard first else { return }
+        guard let dropped else { return }
         machine.withLock { $0.close() }
-        channel?.close(promise: nil)
+        logger?.notice("slow reader cut off", metadata: ["conn": "\(id)", "dropped_frames": "\(dropped)",
+                                                         "reason": "\(ErrorCode.slowReader.rawValue)"])
+        guard let channel else { return }
+        guard let writer else { return channel.close(promise: nil) }
+        let grace = TimeAmount.milliseconds(Int64(slowReaderGrace * 1000))
+        channel.eventLoop.execute {
+            writer.value.write(framed: Self.encode(.error(ErrorFrame(.slowReader,
+                "this connection did not read its frames fast enough and is closed; reconnect and resume with after_seq"))))
+            writer.value.flush()
+            if self.claimCloseFrame() {
+                let close = WebSocketFrame(fin: true, opcode: .connectionClose,
+                                           data: Self.closeData(.policyViolation, reason: ErrorCode.slowReader.rawValue))
+                channel.writeAndFlush(close, promise: nil)
+            }
+            channel.eventLoop.scheduleTask(in: grace) { channel.close(promise: nil) }
+        }
     }
 
     /// A frame as a whole WebSocket text message: header and JSON in one buffer, ready for any

@@ -22,6 +22,12 @@ public struct TokenBucket: Sendable, Equatable {
         tokens -= 1
         return true
     }
+
+    /// Seconds from `now` until a token is there (0 when one is), as of the last `take`.
+    public func wait(now: Double) -> Double {
+        let available = min(capacity, tokens + max(0, now - (updated ?? now)) * rate)
+        return available >= 1 ? 0 : (1 - available) / rate
+    }
 }
 
 /// Counts events per key in a sliding window (knocks per minute, wrong codes per window).

@@ -82,7 +82,8 @@ extension Relay {
                                   maxMembers: room.maxMembers, lastSeq: through)),
                     .roster(.init(roomID: room.id, members: members.map {
                         .init(member: WireBytes($0.signingKey), agreementKey: WireBytes($0.agreementKey), name: $0.name, role: $0.role,
-                              online: online.contains($0.signingKey))
+                              online: online.contains($0.signingKey), nameVersion: $0.nameVersion > 0 ? UInt64($0.nameVersion) : nil,
+                              nameSignature: $0.nameVersion > 0 ? $0.nameSignature.map(WireBytes.init) : nil)
                     })),
                 ]
                 frames += pending.map(\.notice)
@@ -152,6 +153,27 @@ extension Relay {
 
     /// Answers a failed request: a protocol error as is, anything else as `internal_error`
     /// (logged by type only: database errors can quote the values of a statement).
+    /// A member's signed name: stored if newer than the one kept, then announced to the room
+    /// (the member's own connections included) with the statement, which clients verify.
+    func setName(_ f: ClientFrame.SetName, conn: RelayConnection, now: Double) async {
+        guard let peer = conn.peer else { return }
+        do {
+            switch try await store.setName(f.roomID, peer.signingKey, name: f.name, version: Int64(f.version), signature: f.signature.bytes) {
+            case .stored:
+                logger.info("member renamed", metadata: ["conn": "\(conn.id)", "room": "\(f.roomID)", "member": "\(Self.keyID(peer.signingKey))"])
+                hub.broadcast(.event(.init(roomID: f.roomID, event: .name, member: WireBytes(peer.signingKey), name: f.name,
+                                           time: Int64(now), nameVersion: f.version, nameSignature: f.signature)), to: f.roomID)
+            case .stale:
+                refuse(ErrorFrame(.staleName, "this room has a name statement of yours with this version or a later one; sign with a higher version",
+                                  roomID: f.roomID), conn)
+            case .notMember:
+                refuse(ErrorFrame(.notMember, "your membership of this room ended", roomID: f.roomID), conn)
+            }
+        } catch {
+            refuse(error, conn, room: f.roomID)
+        }
+    }
+
     func refuse(_ error: any Error, _ conn: RelayConnection, room: String? = nil) {
         if let e = error as? ErrorFrame {
             logRefusal(e, conn)

@@ -80,7 +80,9 @@ public final class Relay: Sendable {
         let challenge = SecureRandom.bytes(RelayProtocol.challengeBytes)
         let conn = RelayConnection(id: connID, address: address, challenge: challenge, relayID: id, origins: origins(host: host),
                                    settings: .init(configuration.limits),
-                                   outbox: configuration.limits.outbox, channel: channel, writer: writer, control: control, openedAt: Self.now)
+                                   outbox: configuration.limits.outbox, outboxBytes: configuration.limits.outboxBytes,
+                                   slowReaderGrace: configuration.limits.slowReaderGrace,
+                                   channel: channel, writer: writer, control: control, openedAt: Self.now, logger: logger)
         if shuttingDown.load(ordering: .relaxed) {
             conn.close(nil, code: .goingAway)
             return conn
@@ -248,6 +250,7 @@ public final class Relay: Sendable {
         case .join(let f): await join(f, conn: conn, now: now)
         case .knock(let f): await knock(f, conn: conn, now: now)
         case .deny(let f): deny(f, conn: conn, now: now)
+        case .setName(let f): await setName(f, conn: conn, now: now)
         default: respond(action, on: conn)
         }
     }

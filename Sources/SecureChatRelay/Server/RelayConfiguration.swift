@@ -17,6 +17,12 @@ public struct RelayLimits: Sendable, Equatable {
     public var maxTTLSeconds: UInt64 = 30 * 24 * 3600
     /// Frames queued to one connection before it counts as a slow reader and is closed.
     public var outbox = 4096
+    /// Bytes the socket layer may hold for one connection whose socket is not draining before
+    /// it counts as a slow reader.
+    public var outboxBytes = 8 << 20
+    /// Seconds a slow reader is given to read what was buffered for it, the `slow_reader` error
+    /// and the close frame, before its socket is closed regardless.
+    public var slowReaderGrace = 10.0
     /// Messages one room's history may hold (rotations not counted).
     public var historyMessages = 100_000
     /// Ciphertext bytes one room's history may hold.

@@ -23,6 +23,9 @@ struct MemberRecord: Sendable, Equatable {
     var agreementKey: [UInt8]
     var name: String
     var role: MemberRole
+    /// The member's signed statement of `name` (`set_name`): its version (0: none yet) and signature.
+    var nameVersion: Int64 = 0
+    var nameSignature: [UInt8]? = nil
 }
 
 /// One message of a room's history.
@@ -219,6 +222,13 @@ final class RelayStore: Sendable {
                 CREATE UNIQUE INDEX history_epoch ON history (room_id, epoch) WHERE epoch IS NOT NULL;
                 """)
         }
+        // Names signed by their members (`set_name`, docs/protocol.md "Names").
+        m.registerMigration("v5-member-names") { db in
+            try db.execute(sql: """
+                ALTER TABLE members ADD COLUMN name_version INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE members ADD COLUMN name_signature BLOB;
+                """)
+        }
         return m
     }
 
@@ -409,8 +419,29 @@ final class RelayStore: Sendable {
     }
 
     static func memberRecord(_ row: Row) -> MemberRecord {
-        MemberRecord(signingKey: bytes(row["signing_key"]), agreementKey: bytes(row["agreement_key"]), name: row["name"],
-                     role: MemberRole(rawValue: row["role"]) ?? .member)
+        let signature: Data? = row["name_signature"]
+        return MemberRecord(signingKey: bytes(row["signing_key"]), agreementKey: bytes(row["agreement_key"]), name: row["name"],
+                            role: MemberRole(rawValue: row["role"]) ?? .member, nameVersion: row["name_version"] ?? 0,
+                            nameSignature: signature.map { Array($0) })
+    }
+
+    /// What a `set_name` did: stored, or refused because the member is not in the room or
+    /// already has a statement with this version or a later one.
+    enum NameChange: Sendable, Equatable { case stored, notMember, stale }
+
+    /// Stores a member's signed name if its version is above the one kept (the check and the
+    /// write in one statement, so concurrent statements cannot go back in time).
+    func setName(_ room: String, _ key: [UInt8], name: String, version: Int64, signature: [UInt8]) async throws -> NameChange {
+        try await pool.write { db in
+            try db.execute(sql: """
+                UPDATE members SET name = ?, name_version = ?, name_signature = ?
+                WHERE room_id = ? AND signing_key = ? AND name_version < ?
+                """, arguments: [name, version, Data(signature), room, Data(key), version])
+            if db.changesCount > 0 { return .stored }
+            let exists = try Int.fetchOne(db, sql: "SELECT 1 FROM members WHERE room_id = ? AND signing_key = ?",
+                                          arguments: [room, Data(key)]) != nil
+            return exists ? .stale : .notMember
+        }
     }
 
     // MARK: History

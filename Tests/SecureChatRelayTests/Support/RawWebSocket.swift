@@ -25,10 +25,15 @@ final class RawWebSocket {
 
     /// Connects to 127.0.0.1:`port` and upgrades, naming `host` (default `127.0.0.1:port`) in
     /// the Host header and, if given, `origin` in the Origin header; reading times out after
-    /// `timeout` seconds.
-    init(port: Int, host: String? = nil, origin: String? = nil, timeout: Int = 5) throws {
+    /// `timeout` seconds. With `receiveBuffer`, the socket's receive buffer is that small (set
+    /// before connecting, so the TCP window stays small too): a reader that stops soon leaves the
+    /// relay holding frames.
+    init(port: Int, host: String? = nil, origin: String? = nil, timeout: Int = 5, receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
+        if var size = receiveBuffer {
+            setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
+        }
         var tv = timeval(tv_sec: timeout, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
         var addr = sockaddr_in()
