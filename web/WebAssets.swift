@@ -25,6 +25,7 @@ public enum WebAssets {
         "identity.js": Asset(bytes: PackageResources.identity_js, contentType: js),
         "invite.js": Asset(bytes: PackageResources.invite_js, contentType: js),
         "membership.js": Asset(bytes: PackageResources.membership_js, contentType: js),
+        "names.js": Asset(bytes: PackageResources.names_js, contentType: js),
         "primitives.js": Asset(bytes: PackageResources.primitives_js, contentType: js),
         "protocol.js": Asset(bytes: PackageResources.protocol_js, contentType: js),
         "session.js": Asset(bytes: PackageResources.session_js, contentType: js),

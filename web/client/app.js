@@ -379,7 +379,9 @@ async function main() {
     const text = $("message-input").value;
     if (!text.trim() || !state.session) return;
     $("message-input").value = "";
-    await state.session.sendText(text);
+    const rename = /^\/name\s+(.+)$/su.exec(text.trim());
+    if (rename) await state.session.setName(rename[1].trim());
+    else await state.session.sendText(text);
   });
   $("message-input").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); $("send-form").requestSubmit(); }

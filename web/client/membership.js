@@ -69,14 +69,15 @@ export const membership = {
     if (this.sentCommit && equal(await group.commitHash(this.sentCommit), await group.commitHash(c))) this.sentCommit = null;
     if (c.kind === group.KIND.remove && this.removing && equal(c.subject, this.removing)) this.removing = null;
     for (const m of next.members) {
-      const p = this.people.get(b64url(m.signingKey)) ?? { name: "unknown", online: false };
-      p.agreementKey = m.agreementKey;
-      this.people.set(b64url(m.signingKey), p);
+      this.person(b64url(m.signingKey)).agreementKey = m.agreementKey;
     }
     if ([group.KIND.create, group.KIND.add, group.KIND.join].includes(c.kind)) await this.observe(c.subject);
     const kindName = Object.keys(group.KIND).find((k) => group.KIND[k] === c.kind);
     if (kindName !== "create") {
-      this.emit("notice", { kind: kindName === "add" ? "approve" : kindName, member: kindName === "rotate" ? null : this.nameOf(c.subject), by: this.nameOf(c.author), time: Number(f.time), history: Number(f.seq) <= (this.historyThrough ?? -1) });
+      // A newcomer is shown with the fingerprint of the agreement key its commit signs, at once.
+      const admitted = c.kind === group.KIND.add || c.kind === group.KIND.join;
+      const fp = admitted ? await fingerprint(c.subjectAgreementKey, c.subject) : null;
+      this.emit("notice", { kind: kindName === "add" ? "approve" : kindName, member: kindName === "rotate" ? null : this.nameOf(c.subject), by: this.nameOf(c.author), fingerprint: fp, time: Number(f.time), history: Number(f.seq) <= (this.historyThrough ?? -1) });
     }
     this.emit("roster", this.rosterView());
     this.emit("resume", this.resumeState());
@@ -98,6 +99,7 @@ export const membership = {
   async groupDuties() {
     const g = this.group;
     if (this.phase !== "live" || this.sentCommit || !g) return;
+    if (group.isMember(g, this.me) && !this.leaving) await this.claimName();
     const me = this.config.identity;
     let built = null;
     if (this.leaving) {
@@ -187,12 +189,13 @@ export const membership = {
     this.send({ type: "join", room_id: this.roomID, after_seq: this.lastSeq });
   },
 
-  event(f) {
+  async event(f) {
     const member = typeof f.member === "string" ? f.member : null;
+    if (f.event === "name") return this.nameEvent(f);
     if (member && isDisplayName(f.name) && (f.event === "join" || f.event === "approve")) {
-      const p = this.people.get(member) ?? { name: f.name, online: true };
-      p.name = f.name;
-      this.people.set(member, p);
+      // For display until the commit that admits the member: a name only the relay gives.
+      this.unsignedName(member, f.name);
+      this.person(member).online = true;
       this.emit("roster", this.rosterView());
     }
     if (["deny", "withdraw", "knock_expired"].includes(f.event)) {
