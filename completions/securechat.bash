@@ -455,8 +455,15 @@ _securechat_inspect() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--web)
     __securechat_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--web')
+        return
+        ;;
+    esac
 
     # Offer positional completions
     case "${positional_number}" in
