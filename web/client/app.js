@@ -271,7 +271,7 @@ async function onEvent(session, type, d) {
     case "notice": {
       const f = NOTICE_TEXT[d.kind];
       if (!f) break;
-      addLine(el("li", { class: d.kind === "key_change" ? "warning" : "notice" }, d.time ? el("span", { class: "meta" }, timeText(d.time)) : null, f(d)));
+      addLine(el("li", { class: d.kind === "key_change" || d.kind === "lookalike" ? "warning" : "notice" }, d.time ? el("span", { class: "meta" }, timeText(d.time)) : null, f(d)));
       break;
     }
     case "problem": addLine(el("li", { class: "warning" }, d.text)); break;

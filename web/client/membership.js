@@ -8,8 +8,22 @@ import * as group from "./group.js";
 import { fingerprint } from "./identity.js";
 import { ed25519Verify } from "./primitives.js";
 import { agreementKeyPayload, isDisplayName, isRoomID } from "./protocol.js";
+import { skeleton } from "./skeleton.js";
 
 const b = (text) => fromB64url(text, "optional");
+
+/**
+ * The name in `known` (name → fingerprint, in the order first seen) that `name` looks like with
+ * another identity than `fp`, seen before `name` was; null if none.
+ */
+export function lookalikeOf(known, name, fp) {
+  const s = skeleton(name);
+  for (const [other, otherFp] of Object.entries(known)) {
+    if (other === name) break;
+    if (otherFp !== fp && skeleton(other) === s) return other;
+  }
+  return null;
+}
 
 export const membership = {
   async commitFrame(f) {
@@ -92,6 +106,12 @@ export const membership = {
     const before = this.known[p.name];
     if (before && before !== fp) {
       this.emit("notice", { kind: "key_change", member: p.name, detail: `${p.name}'s keys changed: ${before} → ${fp}` });
+    }
+    if (!before) {
+      // A new name that looks like one this room knows with another identity: someone may be
+      // passing as that member. The member seen first keeps its name unflagged.
+      const alike = lookalikeOf(this.known, p.name, fp);
+      if (alike) this.emit("notice", { kind: "lookalike", member: p.name, detail: alike });
     }
     if (before !== fp) { this.known[p.name] = fp; this.emit("known", { known: this.known }); }
   },

@@ -30,6 +30,7 @@ export const NOTICE_TEXT = {
   deny: (d) => `${d.member ?? "a knocker"} was turned away`, withdraw: (d) => `${d.member ?? "a knocker"} stopped knocking`,
   knock_expired: (d) => `${d.member ?? "a knock"}'s knock expired`, approved: (d) => (d.by && d.by !== "unknown" ? `${d.by} let you in` : "You were let in"),
   key_change: (d) => `Warning: ${d.detail}. Compare safety numbers before you trust this member.`,
+  lookalike: (d) => `Warning: the name ${d.member} looks like ${d.detail}, who has another key. Compare safety numbers before you trust this member.`,
 };
 
 /** Why a message is not shown, by verdict (formats.md, "Checks on receipt"). */
