@@ -24,12 +24,23 @@ struct Inspect: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Check the browser client a relay serves against this program's copy.", valueName: "url"))
     var web: String?
 
+    @Option(name: .customLong("tls-fingerprint"), help: ArgumentHelp(
+        "With --web https://…: accept exactly the certificate with this SHA-256 fingerprint (as serve --tls-self-signed prints it).",
+        valueName: "sha256"))
+    var tlsFingerprint: String?
+
     @Argument(help: ArgumentHelp("The file to inspect ('-' or none for standard input).", valueName: "input"),
               completion: .file())
     var input: String?
 
     func validate() throws {
         if web != nil, input != nil { throw ValidationError("--web checks a relay; it takes no input file") }
+        if let tlsFingerprint {
+            guard web?.lowercased().hasPrefix("https://") == true else { throw ValidationError("--tls-fingerprint goes with --web https://…") }
+            guard WebCheck.fingerprint(tlsFingerprint) != nil else {
+                throw ValidationError("--tls-fingerprint takes a SHA-256 fingerprint: 32 bytes in hex, with or without colons")
+            }
+        }
     }
 
     func run() async throws {
@@ -54,7 +65,8 @@ struct Inspect: AsyncParsableCommand {
     /// `--web URL`: every file's verdict, then one line saying whether the relay serves this
     /// program's browser client; a difference or a missing file is a failure naming the files.
     private func checkWeb(_ url: String) async throws {
-        let check = try WebCheck(url: url)
+        var check = try WebCheck(url: url)
+        check.pin = tlsFingerprint.flatMap(WebCheck.fingerprint)
         let results = try await check.run()
         for r in results {
             if json {

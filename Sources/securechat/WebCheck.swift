@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import SecureChatCrypto
 import SecureChatWeb
 
 /// `securechat inspect --web URL`: fetches the browser client a relay serves (`/` and every
@@ -20,6 +21,21 @@ struct WebCheck {
     let scheme: String
     let host: String
     let port: Int
+    /// The SHA-256 of the certificate an https relay must present, instead of one this
+    /// machine's certificate authorities vouch for (`serve --tls-self-signed` prints it).
+    var pin: [UInt8]? = nil
+
+    /// `AB:CD:…` (colons optional, either case) as 32 bytes; nil if it is not one.
+    static func fingerprint(_ text: String) -> [UInt8]? {
+        let hex = Array(text.utf8.filter { $0 != UInt8(ascii: ":") })
+        guard hex.count == 64 else { return nil }
+        var out = [UInt8]()
+        for i in stride(from: 0, to: 64, by: 2) {
+            guard let byte = UInt8(String(decoding: hex[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
+            out.append(byte)
+        }
+        return out
+    }
 
     /// The relay's address from an `http(s)://` URL (an invite link will do: only its scheme,
     /// host and port are used; its path and `#` fragment, which may hold a key, never are).
@@ -95,6 +111,12 @@ struct WebCheck {
             }
         } catch let f as Failure {
             throw f
+        } catch let e as NIOSSLError {
+            guard case .handshakeFailed = e else { throw Failure("cannot fetch \(origin)\(path): \(e)", status: .unreachable) }
+            if pin != nil { throw Failure("the relay at \(origin) does not present the certificate with the SHA-256 fingerprint given", status: .unreachable) }
+            throw Failure("the certificate of \(origin) is not one this machine trusts", hint:
+                          "for a relay started with --tls-self-signed, give the SHA-256 fingerprint it printed: --tls-fingerprint AB:CD:…",
+                          status: .unreachable)
         } catch {
             throw Failure("cannot fetch \(origin)\(path): \(error)", status: .unreachable)
         }
@@ -102,14 +124,22 @@ struct WebCheck {
 
     private func exchange(_ path: String) async throws -> (Int, [UInt8]) {
         let tls = scheme == "https"
-        let host = self.host
+        let host = self.host, pin = self.pin
         let context = tls ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
         let isAddress = host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." }
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(Self.timeout)
             .connect(host: host, port: port) { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    if let context {
+                    if let context, let pin {
+                        // Exactly the certificate named, whoever signed it.
+                        let handler = try NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : host) { certificates, promise in
+                            var digest = SHA256()
+                            if let leaf = certificates.first, let der = try? leaf.toDERBytes() { digest.update(der) } else { return promise.succeed(.failed) }
+                            promise.succeed(digest.finalize() == pin ? .certificateVerified : .failed)
+                        }
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    } else if let context {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: context, serverHostname: isAddress ? nil : host))
                     }
                     try channel.pipeline.syncOperations.addHTTPClientHandlers()

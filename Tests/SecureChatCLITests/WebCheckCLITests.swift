@@ -87,6 +87,34 @@ import Glibc
         #expect(r.stderr.contains("the relay at http://127.0.0.1:\(site.port) does not serve this program's browser client: /assets/names.js is missing, /assets/session.js differs"), "\(r.stderr)")
     }
 
+    /// A relay with a self-signed certificate is checked against the fingerprint it printed, and
+    /// only with it.
+    @Test func aSelfSignedRelayIsCheckedByItsFingerprint() throws {
+        let server = try ServeCLITests.Server(["--port", "0", "--tls-self-signed", "--db", try CLI.sandbox().appendingPathComponent("r.sqlite").path])
+        let port = try server.port()
+        let deadline = Date().addingTimeInterval(20)
+        while !server.stdout.contains("SHA-256 "), Date() < deadline { usleep(20_000) }
+        let line = try #require(server.stdout.split(separator: "\n").first { $0.hasPrefix("self-signed certificate, SHA-256 ") })
+        let fingerprint = String(line.dropFirst("self-signed certificate, SHA-256 ".count))
+        let url = "https://127.0.0.1:\(port)"
+
+        let untrusted = try CLI.run(["inspect", "--web", url])
+        #expect(untrusted.status == 5)
+        #expect(untrusted.stderr.contains("the certificate of \(url) is not one this machine trusts"), "\(untrusted.stderr)")
+        #expect(untrusted.stderr.contains("--tls-fingerprint"))
+
+        let pinned = try CLI.run(["inspect", "--web", url, "--tls-fingerprint", fingerprint])
+        #expect(pinned.status == 0, "\(pinned.stderr)")
+        #expect(pinned.out.contains("the relay at \(url) serves the browser client built into this securechat"))
+
+        var other = Array(fingerprint.replacingOccurrences(of: ":", with: "").lowercased())
+        other[0] = other[0] == "0" ? "1" : "0"
+        let wrong = try CLI.run(["inspect", "--web", url, "--tls-fingerprint", String(other)])
+        #expect(wrong.status == 5)
+        #expect(wrong.stderr.contains("does not present the certificate with the SHA-256 fingerprint given"), "\(wrong.stderr)")
+        #expect(server.terminate() == 0)
+    }
+
     @Test func badAddressesAndUnreachableRelays() throws {
         let cases: [([String], Int32, String)] = [
             (["inspect", "--web", "ftp://127.0.0.1/"], 64, "--web takes the relay's address"),
@@ -94,6 +122,9 @@ import Glibc
             (["inspect", "--web", "http://127.0.0.1:70000/"], 64, "--web"),
             (["inspect", "--web", "http://127.0.0.1:1/", "file.txt"], 64, "takes no input file"),
             (["inspect", "--web", "http://127.0.0.1:1/"], 5, "cannot fetch http://127.0.0.1:1/"),
+            (["inspect", "--web", "http://127.0.0.1:1/", "--tls-fingerprint", String(repeating: "ab", count: 32)], 64, "goes with --web https://"),
+            (["inspect", "--web", "https://127.0.0.1:1/", "--tls-fingerprint", "AB:CD"], 64, "32 bytes in hex"),
+            (["inspect", "--web", "https://127.0.0.1:1/", "--tls-fingerprint", String(repeating: "zz", count: 32)], 64, "32 bytes in hex"),
         ]
         for (args, status, message) in cases {
             let r = try CLI.run(args)
