@@ -85,8 +85,13 @@ let package = Package(
         .executableTarget(
             name: "securechat",
             dependencies: [
-                "SecureChatCore", "SecureChatCrypto", "SecureChatQR", "SecureChatRelay", "SecureChatClient", "SecureChatWire",
+                "SecureChatCore", "SecureChatCrypto", "SecureChatQR", "SecureChatRelay", "SecureChatClient", "SecureChatWire", "SecureChatWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                // inspect --web fetches the served browser client over HTTP(S); already built for the relay.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
 
         // bench/: a load generator that speaks the relay protocol (fan-out throughput and latency,

@@ -458,8 +458,18 @@ _securechat_inspect() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=()
+    non_repeating_options=(--web --tls-fingerprint)
     __securechat_offer_flags_options 1
+
+    # Offer option value completions
+    case "${prev}" in
+    '--web')
+        return
+        ;;
+    '--tls-fingerprint')
+        return
+        ;;
+    esac
 
     # Offer positional completions
     case "${positional_number}" in

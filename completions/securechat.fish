@@ -43,7 +43,7 @@ function __securechat_parse_tokens -S
         case 'decrypt'
             __securechat_parse_subcommand 1 'k/key-file=' 'key-fd=' 'room=' 'invite=' 'i=+' 'passphrase-fd=' 'max-work-factor=' 'ttl=' 'o/output=' 'q/quiet' 'version' 'h/help'
         case 'inspect'
-            __securechat_parse_subcommand 1 'json' 'version' 'h/help'
+            __securechat_parse_subcommand 1 'json' 'web=' 'tls-fingerprint=' 'version' 'h/help'
         case 'serve'
             __securechat_parse_subcommand 0 'host=' 'port=' 'db=' 'tls-cert=' 'tls-key=' 'tls-self-signed' 'public-url=+' 'max-frame=' 'max-members=' 'rate=' 'burst=' 'rooms-per-address=' 'connections-per-address=' 'knocks-per-minute=' 'code-attempts=' 'code-interval=' 'knock-timeout=' 'default-ttl=' 'max-ttl=' 'history-messages=' 'history-bytes=' 'exports-per-minute=' 'log-level=' 'json' 'version' 'h/help'
         case 'connect'
@@ -193,6 +193,8 @@ complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat decrypt" version' -l 'version' -d 'Show the version.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat decrypt" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat inspect" json' -l 'json' -d 'Print one JSON object per item instead of text.'
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat inspect" web' -l 'web' -d 'Check the browser client a relay serves against this program\'s copy.' -rfka ''
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat inspect" tls-fingerprint' -l 'tls-fingerprint' -d 'With --web https://…: accept exactly the certificate with this SHA-256 fingerprint (as serve --tls-self-signed prints it).' -rfka ''
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_positional "securechat inspect" -eq 1' -F
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat inspect" version' -l 'version' -d 'Show the version.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat inspect" h help' -s 'h' -l 'help' -d 'Show help information.'

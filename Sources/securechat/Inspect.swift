@@ -1,7 +1,7 @@
 import ArgumentParser
 import SecureChatCore
 
-struct Inspect: ParsableCommand {
+struct Inspect: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "inspect",
         abstract: "Say what an input is without decrypting it.",
@@ -11,16 +11,40 @@ struct Inspect: ParsableCommand {
             mlkem768x25519, sizes), age identity files (their public key and fingerprint, never the \
             secret), age recipients (age1… and age1pq1…) and invite links. With --json, one JSON \
             object per item, one per line.
+
+            With --web URL, fetches the browser client the relay at URL serves (the page and every \
+            asset) and compares each file byte for byte with the copy built into this program: \
+            exit status 0 when all are the same, 1 naming every file that differs or is missing, \
+            5 when the relay cannot be reached.
             """)
 
     @Flag(help: "Print one JSON object per item instead of text.")
     var json = false
 
+    @Option(help: ArgumentHelp("Check the browser client a relay serves against this program's copy.", valueName: "url"))
+    var web: String?
+
+    @Option(name: .customLong("tls-fingerprint"), help: ArgumentHelp(
+        "With --web https://…: accept exactly the certificate with this SHA-256 fingerprint (as serve --tls-self-signed prints it).",
+        valueName: "sha256"))
+    var tlsFingerprint: String?
+
     @Argument(help: ArgumentHelp("The file to inspect ('-' or none for standard input).", valueName: "input"),
               completion: .file())
     var input: String?
 
-    func run() throws {
+    func validate() throws {
+        if web != nil, input != nil { throw ValidationError("--web checks a relay; it takes no input file") }
+        if let tlsFingerprint {
+            guard web?.lowercased().hasPrefix("https://") == true else { throw ValidationError("--tls-fingerprint goes with --web https://…") }
+            guard WebCheck.fingerprint(tlsFingerprint) != nil else {
+                throw ValidationError("--tls-fingerprint takes a SHA-256 fingerprint: 32 bytes in hex, with or without colons")
+            }
+        }
+    }
+
+    func run() async throws {
+        if let web { return try await checkWeb(web) }
         let source = try InputFile(path: input)
         if source.isTerminal { Diagnostics.hint("reading from the terminal; end with Ctrl-D") }
         var head = [UInt8](repeating: 0, count: 1024)
@@ -37,6 +61,32 @@ struct Inspect: ParsableCommand {
             guard let rest = try source.readAll(limit: 1 << 30) else { throw Failure("input is larger than 1 GiB") }
             let items = try Inspection.text(head + rest)
             for item in items { try show(item) }
+        }
+    }
+
+    /// `--web URL`: every file's verdict, then one line saying whether the relay serves this
+    /// program's browser client; a difference or a missing file is a failure naming the files.
+    private func checkWeb(_ url: String) async throws {
+        var check = try WebCheck(url: url)
+        check.pin = tlsFingerprint.flatMap(WebCheck.fingerprint)
+        let results = try await check.run()
+        for r in results {
+            if json {
+                try Stdout.json(["type": "web_asset", "relay": .string(check.origin), "path": .string(r.path),
+                                 "verdict": .string(r.verdict.rawValue), "detail": .string(r.detail)] as [String: JSONScalar])
+            } else {
+                let word = r.verdict == .notCompared ? "not compared" : r.verdict.rawValue
+                try Stdout.line(word + String(repeating: " ", count: max(1, 13 - word.count)) + "\(r.path)  (\(r.detail))")
+            }
+        }
+        let bad = results.filter { $0.verdict == .differs || $0.verdict == .missing }
+        guard bad.isEmpty else {
+            throw Failure("the relay at \(check.origin) does not serve this program's browser client: "
+                          + bad.map { "\($0.path) \($0.verdict == .differs ? "differs" : "is missing")" }.joined(separator: ", "),
+                          hint: "do not use the browser client on this relay; securechat connect does not run code the relay sends")
+        }
+        if !json {
+            try Stdout.line("the relay at \(check.origin) serves the browser client built into this securechat (\(results.filter { $0.verdict == .same }.count) files the same)")
         }
     }
 

@@ -286,7 +286,7 @@ async function onEvent(session, type, d) {
     case "notice": {
       const f = NOTICE_TEXT[d.kind];
       if (!f) break;
-      addLine(el("li", { class: d.kind === "key_change" ? "warning" : "notice" }, d.time ? el("span", { class: "meta" }, timeText(d.time)) : null, f(d)));
+      addLine(el("li", { class: d.kind === "key_change" || d.kind === "lookalike" ? "warning" : "notice" }, d.time ? el("span", { class: "meta" }, timeText(d.time)) : null, f(d)));
       break;
     }
     case "problem": addLine(el("li", { class: "warning" }, d.text)); break;
@@ -394,7 +394,9 @@ async function main() {
     const text = $("message-input").value;
     if (!text.trim() || !state.session) return;
     $("message-input").value = "";
-    await state.session.sendText(text);
+    const rename = /^\/name\s+(.+)$/su.exec(text.trim());
+    if (rename) await state.session.setName(rename[1].trim());
+    else await state.session.sendText(text);
   });
   $("message-input").addEventListener("keydown", (e) => {
     if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); $("send-form").requestSubmit(); }

@@ -8,8 +8,22 @@ import * as group from "./group.js";
 import { fingerprint } from "./identity.js";
 import { ed25519Verify } from "./primitives.js";
 import { agreementKeyPayload, isDisplayName, isNote, isRoomID } from "./protocol.js";
+import { skeleton } from "./skeleton.js";
 
 const b = (text) => fromB64url(text, "optional");
+
+/**
+ * The name in `known` (name → fingerprint, in the order first seen) that `name` looks like with
+ * another identity than `fp`, seen before `name` was; null if none.
+ */
+export function lookalikeOf(known, name, fp) {
+  const s = skeleton(name);
+  for (const [other, otherFp] of Object.entries(known)) {
+    if (other === name) break;
+    if (otherFp !== fp && skeleton(other) === s) return other;
+  }
+  return null;
+}
 
 export const membership = {
   async commitFrame(f) {
@@ -69,14 +83,15 @@ export const membership = {
     if (this.sentCommit && equal(await group.commitHash(this.sentCommit), await group.commitHash(c))) this.sentCommit = null;
     if (c.kind === group.KIND.remove && this.removing && equal(c.subject, this.removing)) this.removing = null;
     for (const m of next.members) {
-      const p = this.people.get(b64url(m.signingKey)) ?? { name: "unknown", online: false };
-      p.agreementKey = m.agreementKey;
-      this.people.set(b64url(m.signingKey), p);
+      this.person(b64url(m.signingKey)).agreementKey = m.agreementKey;
     }
     if ([group.KIND.create, group.KIND.add, group.KIND.join].includes(c.kind)) await this.observe(c.subject);
     const kindName = Object.keys(group.KIND).find((k) => group.KIND[k] === c.kind);
     if (kindName !== "create") {
-      this.emit("notice", { kind: kindName === "add" ? "approve" : kindName, member: kindName === "rotate" ? null : this.nameOf(c.subject), by: this.nameOf(c.author), time: Number(f.time), history: Number(f.seq) <= (this.historyThrough ?? -1) });
+      // A newcomer is shown with the fingerprint of the agreement key its commit signs, at once.
+      const admitted = c.kind === group.KIND.add || c.kind === group.KIND.join;
+      const fp = admitted ? await fingerprint(c.subjectAgreementKey, c.subject) : null;
+      this.emit("notice", { kind: kindName === "add" ? "approve" : kindName, member: kindName === "rotate" ? null : this.nameOf(c.subject), by: this.nameOf(c.author), fingerprint: fp, time: Number(f.time), history: Number(f.seq) <= (this.historyThrough ?? -1) });
     }
     this.emit("roster", this.rosterView());
     this.emit("resume", this.resumeState());
@@ -92,12 +107,19 @@ export const membership = {
     if (before && before !== fp) {
       this.emit("notice", { kind: "key_change", member: p.name, detail: `${p.name}'s keys changed: ${before} → ${fp}` });
     }
+    if (!before) {
+      // A new name that looks like one this room knows with another identity: someone may be
+      // passing as that member. The member seen first keeps its name unflagged.
+      const alike = lookalikeOf(this.known, p.name, fp);
+      if (alike) this.emit("notice", { kind: "lookalike", member: p.name, detail: alike });
+    }
     if (before !== fp) { this.known[p.name] = fp; this.emit("known", { known: this.known }); }
   },
 
   async groupDuties() {
     const g = this.group;
     if (this.phase !== "live" || this.sentCommit || !g) return;
+    if (group.isMember(g, this.me) && !this.leaving) await this.claimName();
     const me = this.config.identity;
     let built = null;
     if (this.leaving) {
@@ -190,12 +212,13 @@ export const membership = {
     this.send({ type: "join", room_id: this.roomID, after_seq: this.lastSeq });
   },
 
-  event(f) {
+  async event(f) {
     const member = typeof f.member === "string" ? f.member : null;
+    if (f.event === "name") return this.nameEvent(f);
     if (member && isDisplayName(f.name) && (f.event === "join" || f.event === "approve")) {
-      const p = this.people.get(member) ?? { name: f.name, online: true };
-      p.name = f.name;
-      this.people.set(member, p);
+      // For display until the commit that admits the member: a name only the relay gives.
+      this.unsignedName(member, f.name);
+      this.person(member).online = true;
       this.emit("roster", this.rosterView());
     }
     if (["deny", "withdraw", "knock_expired"].includes(f.event)) {

@@ -41,6 +41,13 @@ export const createRoomPayload = (roomID, policy, ttl, maxMembers, accessKey) =>
 /** "securechat/v2/agreement-key" ‖ 0x00 ‖ agreement key: a knock's `binding`. */
 export const agreementKeyPayload = (key) => concat(labeled("securechat/v2/agreement-key"), key);
 
+/** 1 to 2^53-1: a signed name's version (docs/protocol.md, "Names"). */
+export const isNameVersion = (v) => Number.isSafeInteger(v) && v >= 1;
+
+/** "securechat/v2/member-name" ‖ 0x00 ‖ room id ‖ 0x00 ‖ version (u64 big-endian) ‖ name: a member's signed name. */
+export const memberNamePayload = (roomID, version, name) =>
+  concat(labeled("securechat/v2/member-name"), utf8(roomID), Uint8Array.of(0), bigEndian(version, 8), utf8(name));
+
 /** HPKE info of a sealed room key: "securechat/v1/room-key" ‖ 0x00 ‖ room id */
 export const roomKeyInfo = (roomID) => concat(labeled("securechat/v1/room-key"), utf8(roomID));
 

@@ -12,6 +12,7 @@ import { ed25519Sign } from "./primitives.js";
 import { signEnvelope } from "./envelope.js";
 import { Verifier } from "./verifier.js";
 import { membership } from "./membership.js";
+import { names } from "./names.js";
 import {
   PROTOCOL, WS_PATH, agreementKeyPayload, authPayload, canonicalOrigin, createRoomPayload, isDisplayName, isNote, isRelayID, joinPayload,
 } from "./protocol.js";
@@ -47,7 +48,7 @@ export class RoomSession {
     this.historyVerifier = new Verifier(this.roomID ?? "");
     this.known = { ...(config.known ?? {}) };
     this.people = new Map(); // signing key b64 → { name, agreementKey, online }
-    this.people.set(b64url(this.me), { name: config.name, agreementKey: config.identity.agreement.publicKey, online: true });
+    this.people.set(b64url(this.me), { name: config.name, agreementKey: config.identity.agreement.publicKey, online: true, nameVersion: 0 });
     this.knocks = [];
     this.outbox = [];
     this.group = null;
@@ -62,6 +63,8 @@ export class RoomSession {
     this.closedByUs = false;
     this.needsCreate = !!config.create;
     this.queue = Promise.resolve();
+    this.holdUntil = 0;
+    this.paced = false;
   }
 
   // ---- connection ----
@@ -74,6 +77,7 @@ export class RoomSession {
   stop() {
     this.closedByUs = true;
     clearTimeout(this.timer);
+    clearTimeout(this.sendTimer);
     this.ws?.close(1000);
     this.phase = "finished";
   }
@@ -90,6 +94,9 @@ export class RoomSession {
     ws.onerror = () => {};
     for (const o of this.outbox) o.sentHere = false;
     this.sentCommit = null;
+    this.claimingName = null;
+    this.pacedSent = false;
+    this.holdUntil = 0; // the relay's hold ends with the connection
   }
 
   closed() {
@@ -225,14 +232,12 @@ export class RoomSession {
     this.emit("joined", { roomID: this.roomID, role: f.role, policy: f.policy, expiresAt: f.expires_at });
   }
 
-  roster(f) {
+  async roster(f) {
     if (!Array.isArray(f.members)) return;
     for (const m of f.members) {
-      if (typeof m.member !== "string") continue;
-      const p = this.people.get(m.member) ?? { name: "unknown", agreementKey: null, online: false };
-      if (isDisplayName(m.name)) p.name = m.name;
-      p.online = !!m.online;
-      this.people.set(m.member, p);
+      if (!m || typeof m.member !== "string") continue;
+      await this.rosterName(m);
+      this.person(m.member).online = !!m.online;
     }
     this.emit("roster", this.rosterView());
   }
@@ -282,10 +287,15 @@ export class RoomSession {
   }
 
   async transmit() {
-    if (this.phase !== "live") return;
+    if (this.phase !== "live" || Date.now() < this.holdUntil) return;
     const key = await this.sendingKey();
     for (const o of this.outbox) {
       if (o.sentHere) continue;
+      if (this.paced && this.pacedSent) {
+        // After a refusal: one message per 1 / messages_per_second, until nothing waits.
+        this.later(() => { this.pacedSent = false; return this.transmit(); }, this.sendInterval());
+        return;
+      }
       if (!o.token) {
         if (!key) break;
         const counter = (this.counter > this.verifier.highestOf(this.me) ? this.counter : this.verifier.highestOf(this.me)) + 1n;
@@ -297,8 +307,42 @@ export class RoomSession {
         this.counter = counter;
       }
       o.sentHere = true;
+      if (this.paced) this.pacedSent = true;
       this.send({ type: "send", room_id: this.roomID, client_id: o.clientID, ciphertext: o.token });
     }
+    if (this.paced && !this.outbox.some((o) => !o.sentHere)) this.paced = this.pacedSent = false;
+  }
+
+  /** Milliseconds between sends while paced: 1 / hello.limits.messages_per_second (1–1000/s). */
+  sendInterval() {
+    const rate = Number(this.limits?.messages_per_second);
+    return Number.isFinite(rate) && rate >= 1 ? Math.ceil(1000 / Math.min(rate, 1000)) : 1000;
+  }
+
+  /** Runs `f` after `ms` in the session's frame order (one pending run at a time). */
+  later(f, ms) {
+    clearTimeout(this.sendTimer);
+    this.sendTimer = setTimeout(() => { this.queue = this.queue.then(f).catch((e) => this.problem(`internal error: ${e.message}`)); }, ms);
+  }
+
+  /**
+   * A `send` refused with `rate_limited`: the relay holds every later send of this connection
+   * until the refused one comes again, so that one and everything after it go again, in order,
+   * after `retry_after_ms` (docs/protocol.md, "A sender's order is kept across refusals").
+   */
+  rateLimited(f) {
+    const i = this.outbox.findIndex((o) => o.clientID === f.client_id);
+    if (i < 0) return false;
+    for (const o of this.outbox.slice(i)) o.sentHere = false;
+    this.paced = true;
+    if (Date.now() < this.holdUntil) return true; // a later send held back behind the refused one
+    const asked = Number.isSafeInteger(f.retry_after_ms) ? Math.min(Math.max(f.retry_after_ms, 0), 3600000) : 0;
+    const ms = Math.max(asked, this.sendInterval());
+    this.holdUntil = Date.now() + ms;
+    this.pacedSent = false;
+    this.emit("held", { retryIn: ms, waiting: this.outbox.length - i });
+    this.later(() => this.transmit(), ms);
+    return true;
   }
 
   ack(f) {
@@ -370,6 +414,13 @@ export class RoomSession {
       setTimeout(() => { this.groupDuties(); }, 2000);
       return;
     }
+    if (code === "rate_limited" && typeof f.client_id === "string" && this.rateLimited(f)) return;
+    if (code === "unknown_type" && this.claimingName) { this.claimingName = null; return; } // a relay without signed names
+    if (code === "stale_name") {
+      this.claimingName = null;
+      return this.problem("the relay holds a newer name for you than the one just signed (is another device's clock ahead?)");
+    }
+    if (code === "slow_reader") return this.emit("connection", { state: "cut off: this page read too slowly" });
     if (["removed", "room_not_found", "room_expired", "bad_proof", "bad_code", "not_member", "knock_timeout", "room_exists", "bad_signature", "unsupported_version"].includes(code)
       && ["joining", "knocking", "creating", "connecting"].includes(this.phase)) {
       return this.finish(code, message);
@@ -408,3 +459,5 @@ export class RoomSession {
 
 // Commits, knocks and membership events (membership.js).
 Object.assign(RoomSession.prototype, membership);
+// Signed names (names.js).
+Object.assign(RoomSession.prototype, names);

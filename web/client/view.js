@@ -23,11 +23,14 @@ export function timeText(t) {
 
 /** What each membership notice says. */
 export const NOTICE_TEXT = {
-  join: (d) => `${d.member} joined`, approve: (d) => `${d.by} let ${d.member} in`, remove: (d) => `${d.by} removed ${d.member}; the room key changed`,
+  join: (d) => `${d.member} joined${d.fingerprint ? ` (fingerprint ${d.fingerprint})` : ""}`,
+  approve: (d) => `${d.by} let ${d.member} in${d.fingerprint ? ` (fingerprint ${d.fingerprint})` : ""}`,
+  name: (d) => `${d.member} is now called ${d.detail}`, remove: (d) => `${d.by} removed ${d.member}; the room key changed`,
   leave: (d) => `${d.member} left`, rotate: (d) => `${d.by} changed the room key`, knock: (d) => `${d.member} is knocking${d.detail ? `: ${d.detail}` : ""}`,
   deny: (d) => `${d.member ?? "a knocker"} was turned away`, withdraw: (d) => `${d.member ?? "a knocker"} stopped knocking`,
   knock_expired: (d) => `${d.member ?? "a knock"}'s knock expired`, approved: (d) => (d.by && d.by !== "unknown" ? `${d.by} let you in` : "You were let in"),
   key_change: (d) => `Warning: ${d.detail}. Compare safety numbers before you trust this member.`,
+  lookalike: (d) => `Warning: the name ${d.member} looks like ${d.detail}, who has another key. Compare safety numbers before you trust this member.`,
 };
 
 /** Why a message is not shown, by verdict (formats.md, "Checks on receipt"). */

@@ -93,6 +93,22 @@ class TwoBrowsers(BrowserTest):
         expect(bob.locator("#messages")).not_to_contain_text("after the removal")
         self.assert_no_page_errors(alice)
 
+    def test_a_look_alike_name_under_another_key_is_flagged_and_a_join_shows_its_fingerprint(self):
+        alice = self.person("alice")
+        link = self.create_room(alice, "open")
+        bob = self.person("bob")
+        self.open_link(bob, link)
+        expect(bob.locator("#conn-state")).to_have_text("connected")
+        bob_fingerprint = bob.locator("#my-fingerprint").inner_text()
+        expect(alice.locator("#messages")).to_contain_text(f"bob joined (fingerprint {bob_fingerprint})")
+        mallory = self.person("b\u043eb")  # a Cyrillic o
+        self.open_link(mallory, link)
+        expect(mallory.locator("#conn-state")).to_have_text("connected")
+        warning = alice.locator("#messages li.warning").filter(has_text="looks like bob")
+        expect(warning).to_contain_text("Warning: the name b\u043eb looks like bob, who has another key")
+        expect(alice.locator("#messages li.warning").filter(has_text="the name bob looks like")).to_have_count(0)
+        self.assert_no_page_errors(alice, bob, mallory)
+
     def test_a_phone_sized_screen_is_usable_and_the_link_works_without_a_qr_library(self):
         alice = self.person("alice", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
         alice.route("**/assets/qrcode.js", lambda route: route.fulfill(status=404, body=""))
