@@ -82,6 +82,26 @@ import Glibc
         #expect(FileManager.default.fileExists(atPath: db.path))
     }
 
+    /// A connection that has sent nothing neither holds a shutdown open (SIGTERM used to wait
+    /// for it for good) nor keeps its socket past the relay's first-bytes deadline.
+    @Test func aConnectionThatSendsNothingHoldsNeitherTheShutdownNorASocket() throws {
+        let db = try CLI.sandbox().appendingPathComponent("relay.sqlite")
+        let server = try Server(["--port", "0", "--db", db.path])
+        let port = try server.port()
+
+        let silent = try tcpConnect(port: port)
+        defer { close(silent) }
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        setsockopt(silent, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var byte: UInt8 = 0
+        // The relay closes it (end of stream), well before the 30 s receive timeout.
+        #expect(recv(silent, &byte, 1, 0) == 0, "the silent connection was not closed")
+
+        let idle = try tcpConnect(port: port)
+        defer { close(idle) }
+        #expect(server.terminate(timeout: 8) == 0, "stderr: \(server.stderr)")
+    }
+
     @Test func defaultDatabaseIsUnderXDGDataHome() throws {
         let server = try Server(["--port", "0", "--json"])
         _ = try? server.port()
@@ -148,16 +168,22 @@ import Glibc
     }
 
     /// A minimal HTTP/1.1 GET over a plain socket: status line, headers and body as text.
-    func httpGet(port: Int, path: String) throws -> String {
+    /// A TCP connection to 127.0.0.1:`port`; the caller closes it.
+    func tcpConnect(port: Int) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw CLIError("socket failed") }
-        defer { close(fd) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_port = in_port_t(UInt16(port).bigEndian)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
         let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard ok == 0 else { throw CLIError("connect failed") }
+        guard ok == 0 else { close(fd); throw CLIError("connect failed") }
+        return fd
+    }
+
+    func httpGet(port: Int, path: String) throws -> String {
+        let fd = try tcpConnect(port: port)
+        defer { close(fd) }
         let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
         _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
         var response = [UInt8]()

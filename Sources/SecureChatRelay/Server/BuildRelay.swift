@@ -45,8 +45,8 @@ public func buildRelay(_ relay: Relay, onServerRunning: @escaping @Sendable (Int
     let webSocketResponder = router.buildResponder()
     let server = HTTPServerBuilder { [tls] responder in
         let upgrade = HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: ws)
-        if let tls { return SmallReadBuffers(try TLSChannel(upgrade, tlsConfiguration: tls)) }
-        return SmallReadBuffers(upgrade)
+        if let tls { return FirstBytesDeadline(SmallReadBuffers(try TLSChannel(upgrade, tlsConfiguration: tls))) }
+        return FirstBytesDeadline(SmallReadBuffers(upgrade))
     }
     // Hummingbird's own trace logs quote the first bytes of WebSocket frames; never below debug.
     var frameworkLogger = relay.logger
