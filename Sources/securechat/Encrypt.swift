@@ -113,7 +113,11 @@ struct Encrypt: ParsableCommand {
                 }
             }
         }
-        list += try IdentitySource.ageIdentities(identities, passphrase: PassphraseSource(fd: passphraseFD)).map(\.recipient)
+        // Exactly the recipients given, as age does: the default identity is read to decrypt,
+        // never added here (it would break a post-quantum-only file, or ask for its passphrase).
+        if !identities.isEmpty {
+            list += try IdentitySource.ageIdentities(identities, passphrase: PassphraseSource(fd: passphraseFD)).map(\.recipient)
+        }
         try withOutput(out) { try Age.encrypt(to: list, armor: armor, from: source, to: $0) }
     }
 }

@@ -19,6 +19,22 @@ import TestSupport
         return dir
     }
 
+    /// Encrypting to recipients encrypts to exactly them, as age does: someone with a default
+    /// (X25519) chat identity can still write a post-quantum-only file, and an X25519 file holds
+    /// one stanza, not one more for the default identity.
+    @Test func theRecipientsAreExactlyTheOnesGiven() throws {
+        let dir = try Self.keys()
+        let made = try CLI.run(["keygen"], cwd: dir)
+        #expect(made.status == 0, "\(made.stderr)")
+        try Data("plan".utf8).write(to: dir.appendingPathComponent("plan.txt"))
+        let pq = try CLI.run(["encrypt", "-R", "pq0.pub", "-o", "pq.age", "plan.txt"], cwd: dir)
+        #expect(pq.status == 0, "\(pq.stderr)")
+        let x = try CLI.run(["encrypt", "-R", "x.pub", "-o", "x.age", "plan.txt"], cwd: dir)
+        #expect(x.status == 0, "\(x.stderr)")
+        let info = try CLI.run(["inspect", "x.age"], cwd: dir)
+        #expect(info.out.contains("encrypted to: 1 X25519"), "\(info.out)")
+    }
+
     @Test func keygenWritesAHybridIdentity() throws {
         let dir = try CLI.sandbox()
         let made = try CLI.run(["keygen", "--pq", "-o", "pq.txt"], cwd: dir)
