@@ -147,6 +147,9 @@ import Glibc
         try followHint("printf '\\xff\\xfe' > bin; securechat connect '\(link)' --send-file bin", in: bob,
                        status: 2, expected: "securechat help encrypt", ran)
         let bobKey = try bob.type("securechat keygen -y \(bob.identity)", Ran()).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        let bobPQ = try bob.type("securechat keygen --pq -o files-pq.txt", Ran()).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        try followHint("echo plan | securechat encrypt -r \(bobPQ) -r \(bobKey) -o mixed.age", in: bob, status: 64,
+                       expected: "securechat keygen --pq", ran)
         try followHint("echo sealed | securechat encrypt -r \(bobKey) > x.age; securechat decrypt x.age",
                        in: try Home(), status: 1, expected: "securechat keygen", ran)
 

@@ -22,3 +22,13 @@ import Testing
         #expect(RoomPathError.invalidRoomID("../x").message == "not a room id: \"../x\" (a room id is 1 to 64 characters of A-Z a-z 0-9 - _)")
     }
 }
+
+/// Room ids this project makes are safe on a command line: none starts with `-`, which the
+/// argument parser would read as options (`room show -Ab…`). With the old draw, one id in 64 did.
+@Suite struct RoomIDDrawTests {
+    @Test func freshIdsNeverStartWithADash() {
+        let ids = (0..<5000).map { _ in RoomID.random().text }
+        #expect(!ids.contains { $0.hasPrefix("-") })
+        #expect(Set(ids).count == ids.count && ids.allSatisfy { $0.count == 22 })
+    }
+}

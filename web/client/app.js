@@ -90,7 +90,9 @@ async function createRoom(event) {
   const policy = document.querySelector("input[name=policy]:checked").value;
   const ttl = Number($("create-ttl").value);
   const name = $("create-name").value.trim().slice(0, 100);
-  const roomID = b64url(randomBytes(16));
+  // Like the CLI's ids, never starting with "-" (a command line would read it as options).
+  let roomID;
+  do roomID = b64url(randomBytes(16)); while (roomID.startsWith("-"));
   const record = {
     roomID, server: location.origin, policy, name, ownerPin: b64url(state.me.signingKey), keys: [keyText(randomBytes(32))],
     resume: null, known: {}, create: { ttl }, owner: true,

@@ -18,8 +18,12 @@ public struct RoomID: Sendable, Hashable, CustomStringConvertible {
         self.text = text
     }
 
-    /// A fresh random id.
+    /// A fresh random id, never starting with `-`: a command line would read such an id
+    /// (`room show -Ab…`) as options. Drawing again costs under 0.03 bits of the 128.
     public static func random() -> RoomID {
-        RoomID(Base64.encode(SecureRandom.bytes(byteCount), alphabet: .url, padded: false))!
+        while true {
+            let text = Base64.encode(SecureRandom.bytes(byteCount), alphabet: .url, padded: false)
+            if !text.hasPrefix("-") { return RoomID(text)! }
+        }
     }
 }
