@@ -23,6 +23,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.0.0"),
+        // The relay's GET /metrics in the Prometheus text format. Small (its dependencies,
+        // swift-atomics and swift-metrics, are already in the graph through SwiftNIO and
+        // Hummingbird), and the exposition format is not ours to get subtly wrong.
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // System libraries, found through pkg-config; apt names given for a helpful error.
@@ -71,6 +75,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
         // The chat client: the session state machine (no sockets) and the WebSocket driver that
         // feeds it, with reconnect, resume and resend. No printing: the executable renders.
@@ -80,6 +85,12 @@ let package = Package(
                 "SecureChatCore", "SecureChatWire", "SecureChatCrypto", "SecureChatGroup",
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "Logging", package: "swift-log"),
+                // A relay's self-signed certificate, pinned by fingerprint (RelayTrust); already
+                // built for the WebSocket client's TLS.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         // The executable: the only module that parses arguments, prints or exits.
         .executableTarget(

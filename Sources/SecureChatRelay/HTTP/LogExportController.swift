@@ -23,7 +23,7 @@ struct LogExportController {
     func addRoutes(to router: Router<RelayRequestContext>) {
         router.get("/api/rooms/:room/log") { request, context -> Response in
             await export(request, room: context.parameters.get("room") ?? "",
-                         address: context.remoteAddress?.ipAddress ?? "unknown")
+                         address: try context.clientAddress(of: request, relay: relay))
         }
     }
 

@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
@@ -51,6 +52,21 @@ public struct RelayRequestContext: RequestContext, WebSocketRequestContext, Remo
 
     /// Whether this context still holds its handler reference (tests).
     var holdsUpgrade: Bool { upgrade.isHeld }
+
+    /// The address `request` counts against in the per-address limits: the socket's, or the
+    /// client a trusted proxy names (`ClientAddress`). A trusted proxy's unusable header is
+    /// answered with 400, never attributed to the proxy (which would lump every client together).
+    func clientAddress(of request: Request, relay: Relay) throws -> String {
+        let config = relay.configuration
+        let values = request.headers[values: HTTPField.Name(config.forwardedHeader.rawValue)!]
+        do {
+            return try ClientAddress.resolve(peer: remoteAddress?.ipAddress, headerValues: values, header: config.forwardedHeader,
+                                             trusted: config.trustedProxies)
+        } catch {
+            relay.logger.warning("a trusted proxy sent an unusable forwarding header", metadata: ["error": "\(error)"])
+            throw HTTPError(.badRequest, message: "\(error)")
+        }
+    }
 }
 
 /// `GET /v2/ws`: one relay connection per WebSocket. Its frames are handled on the channel's
@@ -62,15 +78,23 @@ struct WebSocketController {
 
     func addRoutes(to router: Router<RelayRequestContext>) {
         router.ws(RouterPath(RelayProtocol.webSocketPath), shouldUpgrade: { [relay] request, context in
+            // A plain GET (a proxy that drops the upgrade headers, a curious browser) is told what
+            // this address is for instead of getting an empty 200.
+            guard request.headers[.upgrade]?.lowercased().contains("websocket") == true else {
+                throw HTTPError(.upgradeRequired, headers: [.upgrade: "websocket"],
+                                message: "this address is the relay's WebSocket endpoint: connect with a WebSocket client")
+            }
             // A page of another site must not open a connection in its visitor's name.
             guard BrowserOrigin.mayConnect(origin: request.headers[.origin], relayOrigins: relay.origins(host: request.head.authority)) else {
                 throw HTTPError(.forbidden, message: "this relay accepts WebSocket connections from its own pages only")
             }
+            // Checked before the upgrade, so a bad forwarding header is answered in HTTP.
+            _ = try context.clientAddress(of: request, relay: relay)
             context.releaseUpgradeOnClose()
             return .upgrade([:])
-        }) { _, _, context in
+        }) { [relay] _, _, context in
             let channel = context.requestContext.channel
-            let address = context.requestContext.remoteAddress?.ipAddress ?? "unknown"
+            let address = (try? context.requestContext.clientAddress(of: context.request, relay: relay)) ?? "unknown"
             // What the relay-auth signature must name: HTTP/1's Host is the request's authority.
             let host = context.request.head.authority
             await serve(address: address, host: host, channel: channel)

@@ -73,6 +73,8 @@ final class Committer: @unchecked Sendable {
 
     private func commit(_ batch: [Pending], relay: Relay) {
         let results: [CommitResult]
+        let started = ContinuousClock.now
+        defer { relay.metrics.commitSeconds.record(ContinuousClock.now - started) }
         do {
             results = try relay.store.commit(batch.map(\.request), quota: relay.configuration.limits.historyQuota)
         } catch {
@@ -101,17 +103,19 @@ extension Relay {
         case (.send(let room, let sender, let clientID, let ciphertext, let time), .committed(let seq)):
             logger.debug("message", metadata: ["conn": "\(conn.id)", "room": "\(room)", "seq": "\(seq)", "bytes": "\(p.bytes)"])
             conn.send(.ack(.init(roomID: room, clientID: clientID, seq: seq)))
+            metrics.messagesIn.increment()
             let frame = RelayConnection.encode(.message(.init(roomID: room, seq: seq, sender: WireBytes(sender), clientID: clientID,
                                                               ciphertext: ciphertext, time: time)))
-            hub.deliver(room: room, seq: seq) { $0.connection.id == conn.id ? nil : frame }
+            metrics.deliveriesOut.increment(by: Int64(hub.deliver(room: room, seq: seq) { $0.connection.id == conn.id ? nil : frame }))
         case (.group(let room, let commit, let effect, let time), .committed(let seq)):
             logger.info("group commit", metadata: ["conn": "\(conn.id)", "room": "\(room)", "seq": "\(seq)", "epoch": "\(commit.epoch)",
                                                   "kind": "\(commit.kind)"])
             let frame = ServerFrame.commit(.init(roomID: room, seq: seq, commit: WireBytes(commit.bytes), time: time))
             let encoded = RelayConnection.encode(frame)
             // An approved joiner hears first, so that it is in the room by the time members answer.
+            metrics.groupCommits.increment()
             if case .admit = effect { carryOut(effect, of: commit, room: room, time: time) }
-            hub.deliver(room: room, seq: seq) { _ in encoded }
+            metrics.deliveriesOut.increment(by: Int64(hub.deliver(room: room, seq: seq) { _ in encoded }))
             if case .admit = effect {} else { carryOut(effect, of: commit, room: room, time: time) }
         case (.group, .duplicate):
             break

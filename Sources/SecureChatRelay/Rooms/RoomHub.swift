@@ -117,8 +117,11 @@ final class RoomHub: Sendable {
 
     /// Records a committed `seq` and delivers it: `build` makes each registration's frame (nil:
     /// nothing for it). Registrations whose replay already covers `seq` are skipped. The sockets
-    /// are written with one hop per event loop, not one per receiver.
-    func deliver(room: String, seq: Int64, build: (Registration) -> ByteBuffer?) {
+    /// are written with one hop per event loop, not one per receiver. Returns how many
+    /// connections were given the frame.
+    @discardableResult
+    func deliver(room: String, seq: Int64, build: (Registration) -> ByteBuffer?) -> Int {
+        var given = 0
         var drains: [ObjectIdentifier: (loop: any EventLoop, connections: [RelayConnection])] = [:]
         rooms.withLock { rooms in
             var live = rooms[room] ?? LiveRoom()
@@ -127,13 +130,18 @@ final class RoomHub: Sendable {
             for r in live.joined.values where seq > r.through {
                 guard let frame = build(r), r.connection.sendDeferred(encoded: frame), let loop = r.connection.eventLoop else { continue }
                 drains[ObjectIdentifier(loop), default: (loop, [])].connections.append(r.connection)
+                given += 1
             }
         }
         for (_, group) in drains {
             let connections = group.connections
             group.loop.execute { for c in connections { c.drain() } }
         }
+        return given
     }
+
+    /// Rooms with at least one connection joined.
+    var joinedRoomCount: Int { rooms.withLock { $0.values.count { !$0.joined.isEmpty } } }
 
     func isOnline(_ member: [UInt8], in room: String) -> Bool {
         rooms.withLock { $0[room]?.online[member] != nil }

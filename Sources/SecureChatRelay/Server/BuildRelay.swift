@@ -19,7 +19,9 @@ public struct RelayStartError: Error, CustomStringConvertible {
 public func buildRelay(_ relay: Relay, onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in })
     throws -> some ApplicationProtocol {
     let config = relay.configuration
-    let router = Router(context: RelayRequestContext.self)
+    // HEAD is answered as GET without the body (what `curl -I` and uptime checks send).
+    let router = Router(context: RelayRequestContext.self, options: .autoGenerateHeadEndpoints)
+    router.add(middleware: StrictHeadersMiddleware())
     PageController(relay: relay).addRoutes(to: router)
     LogExportController(relay: relay).addRoutes(to: router)
     WebSocketController(relay: relay).addRoutes(to: router)

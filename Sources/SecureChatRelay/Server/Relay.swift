@@ -22,6 +22,7 @@ public final class Relay: Sendable {
     let knocks = KnockBook()
     let limiter: AddressLimiter
     let committer = Committer()
+    let metrics = RelayMetrics()
     /// Nonces of log exports already served.
     let exportNonces = NonceBook()
     let logger: Logger
@@ -89,10 +90,13 @@ public final class Relay: Sendable {
         }
         if let refusal = limiter.openConnection(address) {
             logger.notice("connection refused", metadata: ["conn": "\(connID)", "reason": "\(refusal.code.rawValue)"])
+            metrics.refused(refusal.code)
             conn.close(refusal, code: .tryAgainLater)
             return conn
         }
         connections.withLock { $0[connID] = conn }
+        metrics.connections.increment()
+        metrics.connectionsOpened.increment()
         logger.debug("connection opened", metadata: ["conn": "\(connID)"])
         conn.send(.hello(.init(relay: id, challenge: WireBytes(challenge), limits: configuration.wireLimits)))
         return conn
@@ -102,6 +106,7 @@ public final class Relay: Sendable {
     func closed(_ conn: RelayConnection) {
         let registered = connections.withLock { $0.removeValue(forKey: conn.id) != nil }
         guard registered else { return }
+        metrics.connections.decrement()
         limiter.closeConnection(conn.address)
         let joined = conn.machine.withLock { m in
             let rooms = m.joined
@@ -260,6 +265,7 @@ public final class Relay: Sendable {
         if let room = e.roomID { metadata["room"] = "\(room)" }
         if let limit = e.limit { metadata["limit"] = "\(limit.rawValue)" }
         logger.info("refused", metadata: metadata)
+        metrics.refused(e.code)
     }
 
     /// A short, non-reversible handle for a public key in logs: 8 hex digits of its SHA-256.

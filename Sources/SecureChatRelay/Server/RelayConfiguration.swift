@@ -78,6 +78,14 @@ public struct RelayConfiguration: Sendable {
     /// Host header says; when empty, it must name the origin of the connection's Host header.
     public var publicOrigins: [String] = []
     public var limits = RelayLimits()
+    /// Proxies (`serve --trusted-proxy`) whose forwarding header names the client a request
+    /// counts against in the per-address limits; empty: every socket is its own client.
+    public var trustedProxies: [IPNetwork] = []
+    /// The header those proxies name the client in (`serve --forwarded-header`).
+    public var forwardedHeader = ForwardedHeader.xForwardedFor
+    /// Clients (after `trustedProxies` are applied) that may read `GET /metrics`
+    /// (`serve --metrics-allow`); everyone else gets 404. This machine only, by default.
+    public var metricsAllowed: [IPNetwork] = [IPNetwork("127.0.0.0/8")!, IPNetwork("::1")!]
     /// A knock not answered within this many seconds ends with `knock_timeout`.
     public var knockTimeout: Double = 600
     /// Join codes change this often (seconds).
@@ -100,10 +108,21 @@ public struct RelayConfiguration: Sendable {
     /// Log levels `logger(level:)` accepts, least to most severe.
     public static let logLevels = Logger.Level.allCases.map(\.rawValue)
 
+    /// How log lines are written (`serve --log-format`).
+    public enum LogFormat: String, Sendable, CaseIterable {
+        /// swift-log's text lines: `2026-01-02T03:04:05+0000 info securechat.relay: conn=7 authenticated`.
+        case text
+        /// One JSON object per line (`JSONLogHandler`).
+        case json
+    }
+
     /// Structured logs on standard error at `level`; nil for an unknown level.
-    public static func logger(level: String) -> Logger? {
+    public static func logger(level: String, format: LogFormat = .text) -> Logger? {
         guard let level = Logger.Level(rawValue: level) else { return nil }
-        var logger = Logger(label: "securechat.relay", factory: { StreamLogHandler.standardError(label: $0) })
+        var logger = switch format {
+        case .text: Logger(label: "securechat.relay", factory: { StreamLogHandler.standardError(label: $0) })
+        case .json: Logger(label: "securechat.relay", factory: { JSONLogHandler(label: $0) })
+        }
         logger.logLevel = level
         return logger
     }

@@ -28,7 +28,9 @@ final class RawWebSocket {
     /// `timeout` seconds. With `receiveBuffer`, the socket's receive buffer is that small (set
     /// before connecting, so the TCP window stays small too): a reader that stops soon leaves the
     /// relay holding frames.
-    init(port: Int, host: String? = nil, origin: String? = nil, timeout: Int = 5, receiveBuffer: Int32? = nil) throws {
+    /// `headers` are added to the upgrade request as they are (e.g. a proxy's `X-Forwarded-For`).
+    init(port: Int, host: String? = nil, origin: String? = nil, headers: [(String, String)] = [], timeout: Int = 5,
+         receiveBuffer: Int32? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(errno)") }
         if var size = receiveBuffer {
@@ -45,7 +47,7 @@ final class RawWebSocket {
         }
         guard connected == 0 else { Glibc.close(fd); throw Failure(description: "connect: \(errno)") }
         let key = Data(SecureRandom.bytes(16)).base64EncodedString()
-        write(Array("GET /v2/ws HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\(origin.map { "Origin: \($0)\r\n" } ?? "")\r\n".utf8))
+        write(Array("GET /v2/ws HTTP/1.1\r\nHost: \(host ?? "127.0.0.1:\(port)")\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: \(key)\r\nSec-WebSocket-Version: 13\r\n\(origin.map { "Origin: \($0)\r\n" } ?? "")\(headers.map { "\($0): \($1)\r\n" }.joined())\r\n".utf8))
         let end = Array("\r\n\r\n".utf8)
         while pending.count < 4 || !pending.indices.dropLast(3).contains(where: { Array(pending[$0..<$0 + 4]) == end }) {
             try fill()
