@@ -237,7 +237,7 @@ _securechat_room_create() {
     repeating_flags=()
     non_repeating_flags=(--json --version -h --help)
     repeating_options=()
-    non_repeating_options=(--policy --ttl --max-members --server --name -i --identity --output -o)
+    non_repeating_options=(--policy --ttl --max-members --server --name -i --identity --output -o --tls-fingerprint)
     __securechat_offer_flags_options 1
 
     # Offer option value completions
@@ -264,6 +264,9 @@ _securechat_room_create() {
         ;;
     '--output'|'-o')
         __securechat_add_completions -o plusdirs -fX '!*.@(json)'
+        return
+        ;;
+    '--tls-fingerprint')
         return
         ;;
     esac
@@ -483,8 +486,8 @@ _securechat_inspect() {
 _securechat_serve() {
     repeating_flags=()
     non_repeating_flags=(--tls-self-signed --json --version -h --help)
-    repeating_options=(--public-url)
-    non_repeating_options=(--host --port --db --tls-cert --tls-key --max-frame --max-members --rate --burst --rooms-per-address --connections-per-address --knocks-per-minute --code-attempts --code-interval --knock-timeout --default-ttl --max-ttl --history-messages --history-bytes --exports-per-minute --log-level)
+    repeating_options=(--public-url --trusted-proxy --metrics-allow)
+    non_repeating_options=(--host --port --db --tls-cert --tls-key --forwarded-header --max-frame --max-members --rate --burst --rooms-per-address --connections-per-address --knocks-per-minute --code-attempts --code-interval --knock-timeout --default-ttl --max-ttl --history-messages --history-bytes --exports-per-minute --log-level --log-format --room)
     __securechat_offer_flags_options 0
 
     # Offer option value completions
@@ -508,6 +511,15 @@ _securechat_serve() {
         return
         ;;
     '--public-url')
+        return
+        ;;
+    '--trusted-proxy')
+        return
+        ;;
+    '--forwarded-header')
+        return
+        ;;
+    '--metrics-allow')
         return
         ;;
     '--max-frame')
@@ -558,6 +570,12 @@ _securechat_serve() {
     '--log-level')
         return
         ;;
+    '--log-format')
+        return
+        ;;
+    '--room')
+        return
+        ;;
     esac
 }
 
@@ -565,7 +583,7 @@ _securechat_connect() {
     repeating_flags=()
     non_repeating_flags=(--listen --history --json --quiet -q --version -h --help)
     repeating_options=(--send)
-    non_repeating_options=(--room --code --server -i --identity --name --send-file --count --note --timeout)
+    non_repeating_options=(--room --code --server -i --identity --name --send-file --count --note --timeout --tls-fingerprint)
     __securechat_offer_flags_options 1
 
     # Offer option value completions
@@ -600,6 +618,9 @@ _securechat_connect() {
         return
         ;;
     '--timeout')
+        return
+        ;;
+    '--tls-fingerprint')
         return
         ;;
     esac

@@ -26,10 +26,14 @@ public struct ChatClient: Sendable {
     }
 
     public let server: ServerAddress
+    /// How an https relay's certificate is checked.
+    public let trust: RelayTrust
     let now: @Sendable () -> UInt64
 
-    public init(server: ServerAddress, now: @escaping @Sendable () -> UInt64 = { UInt64(clamping: time(nil)) }) {
+    public init(server: ServerAddress, trust: RelayTrust = RelayTrust(),
+                now: @escaping @Sendable () -> UInt64 = { UInt64(clamping: time(nil)) }) {
         self.server = server
+        self.trust = trust
         self.now = now
     }
 
@@ -126,11 +130,10 @@ public struct ChatClient: Sendable {
 
     /// Opens connection `generation`; its frames, and its end, come back through `feed`.
     func connect(_ generation: Int, _ feed: AsyncStream<Input>.Continuation) -> Task<Void, Never> {
-        let url = RelaySocket.url(for: server)
+        let server = self.server, trust = self.trust
         return Task {
             do {
-                try await WebSocketClient.connect(url: url, configuration: RelaySocket.configuration, logger: RelaySocket.logger) {
-                    inbound, outbound, _ in
+                try await RelaySocket.connect(to: server, trust: trust) { inbound, outbound, _ in
                     feed.yield(.opened(generation, outbound))
                     for try await message in inbound.messages(maxSize: RelaySocket.maxMessage) {
                         if case .text(let text) = message { feed.yield(.frame(generation, text)) }

@@ -26,13 +26,29 @@ public enum RelaySocket {
 
     static let logger = Logger(label: "securechat.client", factory: { _ in SwiftLogNoOpLogHandler() })
 
+    /// Opens a WebSocket to `server`'s relay, trusting its certificate as `trust` says, and runs
+    /// `handler` on it. Throws `RelayTrust.Failure` before connecting when the relay cannot be
+    /// trusted, and the WebSocket client's errors otherwise.
+    static func connect(to server: ServerAddress, trust: RelayTrust,
+                        handler: @escaping WebSocketDataHandler<WebSocketClient.Context>) async throws {
+        var configuration = Self.configuration
+        let tls = try await trust.webSocketTLS(for: server)
+        if let sni = tls?.sni { configuration.sniHostname = sni }
+        try await WebSocketClient.connect(url: url(for: server), configuration: configuration, tlsConfiguration: tls?.0, logger: logger,
+                                          handler: handler)
+    }
+
     static func text(_ frame: ClientFrame) -> String {
         String(decoding: FrameCoding.encode(frame), as: UTF8.self)
     }
 
     /// A short description of why a connection failed, for people.
     static func describe(_ error: any Error) -> String {
+        if let e = error as? RelayTrust.Failure { return e.description }
         let text = String(describing: error)
+        if text.contains("handshakeFailed") || text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "its TLS certificate is not one this machine trusts (for a relay started with --tls-self-signed, give the SHA-256 fingerprint it printed: --tls-fingerprint)"
+        }
         if text.contains("connectionRefused") || text.contains("Connection refused") { return "connection refused" }
         if text.contains("connectTimeout") { return "connection timed out" }
         if let e = error as? WebSocketClientError { return e.description.lowercased() }

@@ -103,12 +103,11 @@ public struct RoomRegistration: Sendable {
     }
 
     /// Connects to the room's relay and registers it; returns what the relay stored.
-    public static func register(_ room: Room, identity: Identity, name: String, signName: Bool = false,
+    public static func register(_ room: Room, identity: Identity, name: String, signName: Bool = false, trust: RelayTrust = RelayTrust(),
                                 now: UInt64 = 0) async throws(Failure) -> ServerFrame.RoomCreated {
         let box = ResultBox()
         do {
-            try await WebSocketClient.connect(url: RelaySocket.url(for: room.server), configuration: RelaySocket.configuration,
-                                              logger: RelaySocket.logger) { inbound, outbound, _ in
+            try await RelaySocket.connect(to: room.server, trust: trust) { inbound, outbound, _ in
                 var machine = RoomRegistration(identity: identity, room: room, name: name, signName: signName, now: now)
                 for try await message in inbound.messages(maxSize: RelaySocket.maxMessage) {
                     guard case .text(let text) = message, let frame = try? FrameCoding.decodeServerFrame(Array(text.utf8)) else { continue }

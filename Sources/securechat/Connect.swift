@@ -92,6 +92,8 @@ struct Connect: AsyncParsableCommand {
         valueName: "duration"))
     var timeout: String?
 
+    @OptionGroup var trustOptions: TrustOptions
+
     @Flag(help: "One JSON object per line instead of text.")
     var json = false
 
@@ -177,7 +179,7 @@ struct Connect: AsyncParsableCommand {
                 ui.tick()
             }
         }
-        let outcome = await ChatClient(server: setup.server, now: { Clock.now }).run(session, intents: intents) { event, session in
+        let outcome = await ChatClient(server: setup.server, trust: trustOptions.trust, now: { Clock.now }).run(session, intents: intents) { event, session in
             ui.handle(event, session)
         }
         watchdog?.cancel()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SecureChatClient
 import SecureChatCore
 
 struct Inspect: AsyncParsableCommand {
@@ -37,7 +38,7 @@ struct Inspect: AsyncParsableCommand {
         if web != nil, input != nil { throw ValidationError("--web checks a relay; it takes no input file") }
         if let tlsFingerprint {
             guard web?.lowercased().hasPrefix("https://") == true else { throw ValidationError("--tls-fingerprint goes with --web https://…") }
-            guard WebCheck.fingerprint(tlsFingerprint) != nil else {
+            guard RelayTrust.fingerprint(tlsFingerprint) != nil else {
                 throw ValidationError("--tls-fingerprint takes a SHA-256 fingerprint: 32 bytes in hex, with or without colons")
             }
         }
@@ -68,7 +69,7 @@ struct Inspect: AsyncParsableCommand {
     /// program's browser client; a difference or a missing file is a failure naming the files.
     private func checkWeb(_ url: String) async throws {
         var check = try WebCheck(url: url)
-        check.pin = tlsFingerprint.flatMap(WebCheck.fingerprint)
+        check.pin = tlsFingerprint.flatMap(RelayTrust.fingerprint)
         let results = try await check.run()
         for r in results {
             if json {

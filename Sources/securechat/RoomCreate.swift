@@ -57,6 +57,8 @@ extension RoomCommand {
             completion: .file(extensions: ["json"]))
         var output: String?
 
+        @OptionGroup var trustOptions: TrustOptions
+
         @Flag(help: "Print a JSON object instead of the link.")
         var json = false
 
@@ -101,9 +103,16 @@ extension RoomCommand {
         func register(_ room: inout Room) async throws {
             let owner = try ConnectSetup.loadIdentity(identity)
             let name = try ConnectSetup.displayName(ownerName, identity: owner)
+            try await Self.register(&room, owner: owner, name: name, signName: ownerName != nil, trust: trustOptions.trust)
+        }
+
+        /// Registers `room` on its relay, owned by `owner` (whose name members see is `name`,
+        /// signed if `signName`), and keeps the relay's expiry.
+        /// - Throws: `Failure` with exit status 5 when the relay cannot be reached, 1 when it refuses.
+        static func register(_ room: inout Room, owner: Identity, name: String, signName: Bool, trust: RelayTrust) async throws {
             do {
-                let created = try await RoomRegistration.register(room, identity: owner, name: name, signName: ownerName != nil,
-                                                                  now: Clock.now.multipliedReportingOverflow(by: 1000).partialValue)
+                let created = try await RoomRegistration.register(room, identity: owner, name: name, signName: signName,
+                                                                  trust: trust, now: Clock.now.multipliedReportingOverflow(by: 1000).partialValue)
                 room.expires = UInt64(max(Int64(clamping: room.created), created.expiresAt))
                 room.owner = owner.signingKey.publicKey.rawRepresentation
             } catch .unreachable(let why) {

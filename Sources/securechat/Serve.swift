@@ -1,6 +1,8 @@
 import ArgumentParser
+import SecureChatClient
 import SecureChatCore
 import SecureChatCrypto
+import SecureChatQR
 import SecureChatRelay
 import SecureChatWire
 
@@ -42,6 +44,21 @@ struct Serve: AsyncParsableCommand {
         "An address clients use to reach this relay (e.g. https://relay.example.org); repeat for several. Sign-ins must name one of them; without it, they must name the Host of their own request.",
         valueName: "url"))
     var publicURLs: [String] = []
+
+    @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
+        "A proxy (address or CIDR network, e.g. 127.0.0.1 or 10.0.0.0/8) whose --forwarded-header names the client that per-address limits count; repeat for several. Off by default: every connection is its own client.",
+        valueName: "cidr"))
+    var trustedProxies: [String] = []
+
+    @Option(name: .customLong("forwarded-header"), help: ArgumentHelp(
+        "The header trusted proxies name the client in: \(ForwardedHeader.allCases.map(\.rawValue).joined(separator: " or ")).",
+        valueName: "name"))
+    var forwardedHeader = ForwardedHeader.xForwardedFor.rawValue
+
+    @Option(name: .customLong("metrics-allow"), help: ArgumentHelp(
+        "Clients (address or CIDR network) that may read GET /metrics; repeat for several (default: this machine, 127.0.0.0/8 and ::1).",
+        valueName: "cidr"))
+    var metricsAllowed: [String] = []
 
     @Option(name: .customLong("max-frame"), help: ArgumentHelp("Largest frame in bytes.", valueName: "bytes"))
     var maxFrame = 65536
@@ -97,6 +114,16 @@ struct Serve: AsyncParsableCommand {
         "Log on standard error from this level: \(RelayConfiguration.logLevels.joined(separator: ", ")).", valueName: "level"))
     var logLevel = "info"
 
+    @Option(name: .customLong("log-format"), help: ArgumentHelp(
+        "Write log lines as \(RelayConfiguration.LogFormat.allCases.map(\.rawValue).joined(separator: " or ")) (json: one object per line, for log collectors).",
+        valueName: "format"))
+    var logFormat = RelayConfiguration.LogFormat.text.rawValue
+
+    @Option(name: .customLong("room"), help: ArgumentHelp(
+        "Once listening, make an open room with this name, owned by your identity (as 'room create --server' does), and print its invite link; on a terminal also as a QR code for a phone to scan.",
+        valueName: "name"))
+    var roomName: String?
+
     @Flag(help: "Print the address as one JSON object instead of text.")
     var json = false
 
@@ -134,6 +161,18 @@ struct Serve: AsyncParsableCommand {
         for url in publicURLs where RelayOrigin.fromURL(url) == nil {
             throw ValidationError("invalid --public-url '\(url)': use http://, https://, ws:// or wss:// with a host and an optional port")
         }
+        for (flag, values) in [("--trusted-proxy", trustedProxies), ("--metrics-allow", metricsAllowed)] {
+            for value in values where IPNetwork(value) == nil {
+                throw ValidationError("invalid \(flag) '\(value)': use an IP address or a network such as 10.0.0.0/8 or fd00::/8")
+            }
+        }
+        guard ForwardedHeader(rawValue: forwardedHeader.lowercased()) != nil else {
+            throw ValidationError("unknown --forwarded-header '\(forwardedHeader)': use \(ForwardedHeader.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
+        if let roomName, let problem = Room.nameProblem(roomName) { throw ValidationError("invalid --room name: \(problem)") }
+        guard RelayConfiguration.LogFormat(rawValue: logFormat) != nil else {
+            throw ValidationError("unknown --log-format '\(logFormat)': use \(RelayConfiguration.LogFormat.allCases.map(\.rawValue).joined(separator: " or "))")
+        }
         guard RelayConfiguration.logger(level: logLevel) != nil else {
             throw ValidationError("unknown --log-level '\(logLevel)': use one of \(RelayConfiguration.logLevels.joined(separator: ", "))")
         }
@@ -147,7 +186,8 @@ struct Serve: AsyncParsableCommand {
             try Paths.makeDirectory(Paths.dataDirectory)
             path = Paths.dataDirectory + "/relay.sqlite"
         }
-        var config = RelayConfiguration(databasePath: path, logger: RelayConfiguration.logger(level: logLevel))
+        var config = RelayConfiguration(databasePath: path, logger: RelayConfiguration.logger(level: logLevel,
+                                                                                      format: RelayConfiguration.LogFormat(rawValue: logFormat)!))
         config.host = host
         config.port = port
         config.tlsCertificatePath = tlsCertificate
@@ -158,6 +198,9 @@ struct Serve: AsyncParsableCommand {
             config.tlsKeyPath = selfSigned.keyPath
         }
         config.publicOrigins = publicURLs.compactMap(RelayOrigin.fromURL)
+        config.trustedProxies = trustedProxies.compactMap(IPNetwork.init)
+        if !metricsAllowed.isEmpty { config.metricsAllowed = metricsAllowed.compactMap(IPNetwork.init) }
+        config.forwardedHeader = ForwardedHeader(rawValue: forwardedHeader.lowercased())!
         config.limits.frameBytes = maxFrame
         config.limits.membersPerRoom = maxMembers
         config.limits.messagesPerSecond = rate
@@ -174,6 +217,8 @@ struct Serve: AsyncParsableCommand {
         config.codeInterval = Double(DurationText.seconds(codeInterval)!)
         config.knockTimeout = Double(DurationText.seconds(knockTimeout)!)
 
+        // The owner of --room, loaded (or refused) before anything listens.
+        let owner = try roomName.map { _ in try ConnectSetup.loadIdentity(nil) }
         let relay: Relay
         do {
             relay = try Relay(configuration: config)
@@ -191,7 +236,7 @@ struct Serve: AsyncParsableCommand {
                 selfSigned?.removeFiles()
                 let url = "\(scheme)://\(shownHost):\(port)"
                 if json {
-                    try? Stdout.json(ServeAddress(url: url, port: port, database: path))
+                    try? Stdout.json(ServeAddress(url: url, port: port, database: path, tlsFingerprint: selfSigned?.certificate.fingerprint))
                 } else {
                     try? Stdout.line("securechat relay listening on \(url) (database \(path))")
                     try? Stdout.line("next: securechat room create --server \(url)")
@@ -201,6 +246,13 @@ struct Serve: AsyncParsableCommand {
                         try? Stdout.line("self-signed certificate, SHA-256 \(selfSigned.certificate.fingerprint)")
                         try? Stdout.line("  (browsers warn about it: go on only if the fingerprint they show is this one)")
                     }
+                }
+                if let roomName, let owner {
+                    // Phones reach the relay on this network's address, not on loopback.
+                    let reachable = selfSigned?.otherAddresses.first.map { "\(scheme)://\($0):\(port)" } ?? url
+                    // In a task of its own: the relay accepts connections only once this callback returns.
+                    let pin = selfSigned?.certificate.sha256
+                    Task { await Self.announceRoom(roomName, owner: owner, server: reachable, pin: pin, json: json) }
                 }
             }
         } catch {
@@ -216,8 +268,44 @@ struct Serve: AsyncParsableCommand {
     }
 }
 
+extension Serve {
+    /// `--room`: registers an open room on the relay that has just started, saves it with the
+    /// other rooms, and prints its invite (and, on a terminal, a QR code of it). A failure is
+    /// reported and the relay keeps running.
+    static func announceRoom(_ name: String, owner: Identity, server: String, pin: [UInt8]?, json: Bool) async {
+        do {
+            let address = try ServerAddress(parsing: server)
+            var room = Room.create(name: name, policy: .open, lifetime: Room.defaultLifetime, memberLimit: Room.defaultMemberLimit, server: address,
+                                   now: Clock.now)
+            try await RoomCommand.RoomCreate.register(&room, owner: owner, name: try ConnectSetup.displayName(nil, identity: owner),
+                                                      signName: false, trust: RelayTrust(pin: pin))
+            let file = try RoomStore.save(room, to: nil)
+            if json {
+                try Stdout.line(RoomSummary(room, file: file, invite: true).jsonLine.trimmingCharacters(in: .newlines))
+                return
+            }
+            try Stdout.line("room \(name) (saved as \(room.id.text)): \(room.invite.text)")
+            if Terminal.stdoutIsTerminal {
+                let code = try QRCode(encoding: room.invite.text, level: .medium)
+                try Stdout.line("scan it with a phone:\n" + TerminalRenderer.render(code, mode: .utf8))
+            }
+        } catch let failure as Failure {
+            Diagnostics.error("could not make the room '\(name)': \(failure.message)")
+        } catch {
+            Diagnostics.error("could not make the room '\(name)': \(error)")
+        }
+    }
+}
+
 struct ServeAddress: Encodable {
     let url: String
     let port: Int
     let database: String
+    /// With --tls-self-signed: what clients pin (`--tls-fingerprint`).
+    let tlsFingerprint: String?
+
+    enum CodingKeys: String, CodingKey {
+        case url, port, database
+        case tlsFingerprint = "tls_fingerprint"
+    }
 }

@@ -25,18 +25,6 @@ struct WebCheck {
     /// machine's certificate authorities vouch for (`serve --tls-self-signed` prints it).
     var pin: [UInt8]? = nil
 
-    /// `AB:CD:…` (colons optional, either case) as 32 bytes; nil if it is not one.
-    static func fingerprint(_ text: String) -> [UInt8]? {
-        let hex = Array(text.utf8.filter { $0 != UInt8(ascii: ":") })
-        guard hex.count == 64 else { return nil }
-        var out = [UInt8]()
-        for i in stride(from: 0, to: 64, by: 2) {
-            guard let byte = UInt8(String(decoding: hex[i..<i + 2], as: UTF8.self), radix: 16) else { return nil }
-            out.append(byte)
-        }
-        return out
-    }
-
     /// The relay's address from an `http(s)://` URL (an invite link will do: only its scheme,
     /// host and port are used; its path and `#` fragment, which may hold a key, never are).
     init(url text: String) throws {

@@ -15,11 +15,13 @@ import Glibc
         var stdout: String { (try? String(contentsOf: dir.appendingPathComponent("stdout"), encoding: .utf8)) ?? "" }
         var stderr: String { (try? String(contentsOf: dir.appendingPathComponent("stderr"), encoding: .utf8)) ?? "" }
 
-        init(_ args: [String]) throws {
+        /// `setUp` runs in the sandbox before the relay starts (e.g. `keygen`), with its environment.
+        init(_ args: [String], setUp: (URL, [String: String]) throws -> Void = { _, _ in }) throws {
             dir = try CLI.sandbox()
             process.executableURL = URL(fileURLWithPath: CLI.binary)
             process.arguments = ["serve"] + args
             process.environment = ["PATH": "/usr/bin:/bin", "HOME": dir.path, "XDG_DATA_HOME": dir.appendingPathComponent("data").path]
+            try setUp(dir, process.environment!)
             for name in ["stdout", "stderr"] { _ = FileManager.default.createFile(atPath: dir.appendingPathComponent(name).path, contents: nil) }
             process.standardOutput = try FileHandle(forWritingTo: dir.appendingPathComponent("stdout"))
             process.standardError = try FileHandle(forWritingTo: dir.appendingPathComponent("stderr"))
@@ -131,6 +133,41 @@ import Glibc
             + " | openssl x509 -noout -fingerprint -sha256")
         #expect(served.out.trimmingCharacters(in: .whitespacesAndNewlines).uppercased() == "SHA256 FINGERPRINT=\(printed ?? "-")")
         #expect(server.terminate() == 0)
+    }
+
+    /// `serve --room NAME`: a room ready to join as soon as the relay listens, saved like any other.
+    @Test func serveMakesAReadyRoom() throws {
+        var env: [String: String] = [:]
+        let server = try Server(["--port", "0", "--room", "demo", "--db", try CLI.sandbox().appendingPathComponent("r.sqlite").path]) { dir, environment in
+            env = environment
+            let made = try CLI.run(["keygen"], env: environment, cwd: dir)
+            #expect(made.status == 0, "\(made.stderr)")
+        }
+        let port = try server.port()
+        let deadline = Date().addingTimeInterval(20)
+        while !server.stdout.contains("room demo"), server.process.isRunning, Date() < deadline { usleep(20_000) }
+        let line = try #require(server.stdout.split(separator: "\n").first { $0.hasPrefix("room demo (saved as ") }, "\(server.stdout) \(server.stderr)")
+        let link = String(try #require(line.split(separator: " ").last))
+        #expect(link.hasPrefix("http://127.0.0.1:\(port)/join/"))
+        // Not a terminal: the link only, no QR code.
+        #expect(!server.stdout.contains("scan it"))
+        let id = try #require(line.split(separator: " ").dropFirst(4).first.map { String($0.dropLast(2)) })
+        let sent = try CLI.run(["connect", "--room", id, "--send", "ready"], env: env, cwd: server.dir)
+        #expect(sent.status == 0, "\(sent.stderr)")
+        #expect(server.terminate() == 0)
+
+        // On a terminal, the invite is also drawn as a QR code (half blocks) under the link.
+        let shown = try CLI.shell("timeout -s INT 8 script -qec 'securechat serve --port 0 --db t.sqlite --room phone' /dev/null",
+                                  env: env.merging(["PATH": URL(fileURLWithPath: CLI.binary).deletingLastPathComponent().path + ":/usr/bin:/bin"]) { $1 },
+                                  cwd: server.dir)
+        #expect(shown.out.contains("room phone (saved as ") && shown.out.contains("scan it with a phone:"), "\(shown.out) \(shown.stderr)")
+        #expect(shown.out.contains("▀") || shown.out.contains("▄") || shown.out.contains("█"))
+
+        // Without an identity nothing starts, and the hint says how to make one.
+        let none = try CLI.run(["serve", "--port", "0", "--room", "demo"], env: ["HOME": try CLI.sandbox().path])
+        #expect(none.status == 1 && none.stderr.contains("make one with 'securechat keygen'"), "\(none.stderr)")
+        let badName = try CLI.run(["serve", "--room", ""])
+        #expect(badName.status == 64 && badName.stderr.contains("invalid --room name"), "\(badName.stderr)")
     }
 
     @Test func aBusyPortIsAClearError() throws {
