@@ -76,7 +76,7 @@ extension Failure {
         switch e {
         case .noIdentityMatched:
             self.init(e.message, hint: "pass the identity the file was encrypted to with -i FILE", status: .authentication)
-        case .wrongPassphrase, .headerMACMismatch:
+        case .wrongPassphrase, .headerMACMismatch, .payloadAuthenticationFailed:
             self.init(e.message, status: .authentication)
         case .workFactorTooHigh:
             self.init(e.message, hint: "only decrypt files from people you trust with --max-work-factor", status: .malformed)

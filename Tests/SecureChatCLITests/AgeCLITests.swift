@@ -41,7 +41,7 @@ import SecureChatCrypto
     }
 
     /// Every vector, the 19 post-quantum (hybrid) ones included, through `securechat decrypt`:
-    /// exit status by failure class.
+    /// exit status by failure class (docs/formats.md, "age").
     @Test func everyVectorThroughTheCLI() throws {
         let statusFor = ["success": Int32(0), "no match": 3, "HMAC failure": 3, "header failure": 2, "payload failure": 2, "armor failure": 2]
         var counts: [String: Int] = [:]
@@ -60,7 +60,9 @@ import SecureChatCrypto
             let r = try CLI.run(args, env: env, cwd: dir)
             // With no identity and no passphrase at all, "no match" is a missing identity (1) naming keygen.
             let noKeys = v.header("identity").isEmpty && v.header("passphrase").isEmpty
-            let wanted = expect == "no match" && noKeys ? 1 : statusFor[expect]
+            // A payload chunk that fails to authenticate is altered data (3); a cut or malformed STREAM is 2.
+            let altered = expect == "payload failure" && r.stderr.contains("failed to authenticate")
+            let wanted = expect == "no match" && noKeys ? 1 : altered ? 3 : statusFor[expect]
             #expect(r.status == wanted, "\(v.name): \(expect), got \(r.status) \(r.stderr)")
             if expect == "success" {
                 #expect(hexString(SHA256.hash(r.stdout)) == v.header("payload").first, "\(v.name)")
@@ -151,6 +153,22 @@ import SecureChatCrypto
         #expect(r.status == status, "\(r.stderr)")
         #expect(r.stderr.hasPrefix(stderr), "\(r.stderr)")
         #expect(r.stdout.isEmpty)
+    }
+
+    /// Altered data is an authentication failure (3), as README's exit statuses say, and leaves
+    /// no output file.
+    @Test func anAlteredPayloadIsAnAuthenticationFailure() throws {
+        let dir = try CLI.sandbox()
+        #expect(try CLI.run(["keygen", "-o", "id.txt"], cwd: dir).status == 0)
+        let recipient = try CLI.run(["keygen", "-y", "id.txt"], cwd: dir).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try CLI.run(["encrypt", "-r", recipient, "-o", "f.age"], stdin: Array("hello, age".utf8), cwd: dir).status == 0)
+        var file = try Array(Data(contentsOf: dir.appendingPathComponent("f.age")))
+        file[file.count - 5] ^= 1
+        try Data(file).write(to: dir.appendingPathComponent("altered.age"))
+        let altered = try CLI.run(["decrypt", "-i", "id.txt", "-o", "out1", "altered.age"], cwd: dir)
+        #expect(altered.status == 3)
+        #expect(altered.stderr == "securechat: error: payload chunk 0 failed to authenticate: the file was modified or corrupted\n", "\(altered.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out1").path))
     }
 
     @Test func recipientsFileWithMalformedLine() throws {

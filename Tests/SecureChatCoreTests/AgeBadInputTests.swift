@@ -34,7 +34,7 @@ import Testing
         // Cut at a chunk boundary: every chunk read authenticates, but no final one comes.
         #expect(Self.decryptError(Array(file.prefix(header + 16 + chunk))) == .truncated)
         // Cut inside a chunk: that chunk can only be tried as the final one, and fails.
-        #expect(Self.decryptError(Array(file.prefix(header + 16 + chunk + 1000))) == .malformedPayload("chunk 1 failed to authenticate"))
+        #expect(Self.decryptError(Array(file.prefix(header + 16 + chunk + 1000))) == .payloadAuthenticationFailed(chunk: 1))
         // Cut inside the header, or before the payload nonce is complete.
         #expect(Self.decryptError(Array(file.prefix(header - 10))) == .malformedHeader("unexpected end of header"))
         #expect(Self.decryptError(Array(file.prefix(header + 5))) == .malformedHeader("the payload nonce is missing"))
@@ -45,7 +45,7 @@ import Testing
         let header = try Self.headerSize(file)
         file[header + 16 + AgeStream.sealedChunkSize + 5] ^= 1  // inside the second chunk
         let out = MemoryWriter()
-        #expect(throws: AgeError.malformedPayload("chunk 1 failed to authenticate")) {
+        #expect(throws: AgeError.payloadAuthenticationFailed(chunk: 1)) {
             try Age.decrypt(identities: [Self.identity], passphrase: nil, from: MemoryReader(file), to: out)
         }
         #expect(out.bytes == Array(Self.plaintext.prefix(65536)))
@@ -56,7 +56,7 @@ import Testing
         // of that chunk, which then fails to authenticate.
         let full = try AgeTest.encrypt(SecureRandom.bytes(2 * 65536), to: [Self.identity.recipient])
         #expect(Self.decryptError(full + [0]) == .malformedPayload("trailing data after the final chunk"))
-        #expect(Self.decryptError(try Self.file() + [0]) == .malformedPayload("chunk 2 failed to authenticate"))
+        #expect(Self.decryptError(try Self.file() + [0]) == .payloadAuthenticationFailed(chunk: 2))
         let armored = try Self.file(armor: true)
         #expect(Self.decryptError(armored + Array("garbage\n".utf8)) == .malformedArmor("data after the END line"))
     }

@@ -23,7 +23,7 @@ import TestSupport
         case .noIdentityMatched, .wrongPassphrase: "no match"
         case .headerMACMismatch: "HMAC failure"
         case .malformedHeader, .scryptMustBeAlone, .workFactorTooHigh: "header failure"
-        case .malformedPayload, .truncated: "payload failure"
+        case .malformedPayload, .truncated, .payloadAuthenticationFailed: "payload failure"
         case .malformedArmor: "armor failure"
         default: "unexpected error: \(error)"
         }

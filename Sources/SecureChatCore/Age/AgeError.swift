@@ -14,7 +14,10 @@ public enum AgeError: Error, Equatable, Sendable {
     /// The payload ended before its final chunk.
     case truncated
     case malformedHeader(String)
-    /// A payload chunk failed to authenticate, or the payload is otherwise not a valid STREAM.
+    /// Payload chunk `chunk` (counting from 0) failed to authenticate: the file was altered,
+    /// or cut at a chunk boundary (a cut elsewhere is `truncated`).
+    case payloadAuthenticationFailed(chunk: UInt64)
+    /// The payload is not a valid STREAM (an empty final chunk, data after the final chunk).
     case malformedPayload(String)
     case malformedArmor(String)
     /// The file's scrypt work factor (log2 N) is above what the caller allows.
@@ -47,6 +50,7 @@ public enum AgeError: Error, Equatable, Sendable {
         case .headerMACMismatch: "header authentication failed: the file was modified or corrupted"
         case .truncated: "file is truncated"
         case .malformedHeader(let reason): "malformed age header: \(reason)"
+        case .payloadAuthenticationFailed(let chunk): "payload chunk \(chunk) failed to authenticate: the file was modified or corrupted"
         case .malformedPayload(let reason): "malformed age payload: \(reason)"
         case .malformedArmor(let reason): "malformed armor: \(reason)"
         case .workFactorTooHigh(let n, let max):

@@ -85,11 +85,11 @@ enum AgeStream {
                         try cipher.open(chunk, nonce: nonce, into: p)
                     } catch {
                         // A full-size chunk may be the last one; only the flag tells.
-                        guard !last else { throw AgeError.malformedPayload("chunk \(counter) failed to authenticate") }
+                        guard !last else { throw AgeError.payloadAuthenticationFailed(chunk: counter) }
                         last = true
                         setNonce(&nonce, counter: counter, last: true)
                         do { try cipher.open(chunk, nonce: nonce, into: p) } catch {
-                            throw AgeError.malformedPayload("chunk \(counter) failed to authenticate")
+                            throw AgeError.payloadAuthenticationFailed(chunk: counter)
                         }
                     }
                     if last, try input.readFully(into: UnsafeMutableRawBufferPointer(rebasing: s[0..<1])) != 0 {
