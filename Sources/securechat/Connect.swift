@@ -20,7 +20,7 @@ struct Connect: AsyncParsableCommand {
 
             On a terminal: messages with time, name and short fingerprint, the line being typed \
             kept intact below them, and commands (/who, /approve, /deny, /remove, /code, \
-            /verify, /history, /quit, /help). Without a terminal, each line read is a message \
+            /verify, /name, /history, /leave, /quit, /help). Without a terminal, each line read is a message \
             (or a command) and each message received is a line; input ending ends the session \
             once its messages are acknowledged.
 
