@@ -73,6 +73,12 @@ struct Decrypt: ParsableCommand {
                     // Someone who supplied a passphrase meant this file to be a passphrase file: "no
                     // identity matches" says more then than a request for an identity.
                     if ids.isEmpty, passphraseFD == nil, Paths.env("SECURECHAT_PASSPHRASE") == nil {
+                        // A room key opens Fernet tokens, never an age file: say so rather than
+                        // leave the key given looking ignored.
+                        if key.hasExplicitSource {
+                            throw Failure("\(what) is an age file, which a room key (--key-file, --key-fd, --room, --invite) does not open",
+                                          hint: "pass the identity it was encrypted to with -i FILE, or its passphrase", status: .usage)
+                        }
                         throw Failure("no identity to decrypt \(what) with", hint: "pass -i FILE, or make your default identity with 'securechat keygen'", status: .failure)
                     }
                     return ids

@@ -171,6 +171,19 @@ import SecureChatCrypto
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("out1").path))
     }
 
+    /// A Fernet room key given for an age file is named as the mistake, not silently ignored.
+    @Test func aRoomKeyDoesNotOpenAnAgeFile() throws {
+        let dir = try CLI.sandbox()
+        #expect(try CLI.run(["keygen", "-o", "id.txt"], cwd: dir).status == 0)
+        let recipient = try CLI.run(["keygen", "-y", "id.txt"], cwd: dir).out.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(try CLI.run(["encrypt", "-r", recipient, "-o", "f.age"], stdin: [1], cwd: dir).status == 0)
+        #expect(try CLI.run(["keygen", "--fernet", "-o", "room.key"], cwd: dir).status == 0)
+        let r = try CLI.run(["decrypt", "--key-file", "room.key", "f.age"], env: ["HOME": dir.path], cwd: dir)
+        #expect(r.status == 64)
+        #expect(r.stderr == "securechat: error: f.age is an age file, which a room key (--key-file, --key-fd, --room, --invite) does not open\n"
+            + "securechat: hint: pass the identity it was encrypted to with -i FILE, or its passphrase\n", "\(r.stderr)")
+    }
+
     @Test func recipientsFileWithMalformedLine() throws {
         let dir = try CLI.sandbox()
         try "# friends\nage1ql3z7hjy54pw3hyww5ayyfg7zqgvc7w3j2elw8zmrj2kg5sfn9aqmcac8p\n\nnot-a-recipient\n".write(
