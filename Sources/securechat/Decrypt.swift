@@ -69,7 +69,7 @@ struct Decrypt: ParsableCommand {
             let explicit = identities
             try withOutput(try OutputFile(path: output)) { out in
                 try Age.decrypt(identities: {
-                    let ids = try IdentitySource.ageIdentities(explicit, passphrase: passphrase)
+                    let ids = try IdentitySource.ageIdentities(explicit, passphrase: passphrase, opening: true)
                     // Someone who supplied a passphrase meant this file to be a passphrase file: "no
                     // identity matches" says more then than a request for an identity.
                     if ids.isEmpty, passphraseFD == nil, Paths.env("SECURECHAT_PASSPHRASE") == nil {

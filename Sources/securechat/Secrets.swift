@@ -42,9 +42,15 @@ struct PassphraseSource {
 
 /// Reads identity files, decrypting passphrase-protected ones (made by `keygen --passphrase`).
 enum IdentitySource {
-    static func readText(_ path: String, passphrase: PassphraseSource = PassphraseSource()) throws -> String {
+    /// - Parameter opening: the identity is to open existing files, which a new identity never
+    ///   could: a missing file is then a wrong path, and the hint does not suggest making one.
+    static func readText(_ path: String, passphrase: PassphraseSource = PassphraseSource(), opening: Bool = false) throws -> String {
         if path != "-" {
             guard Paths.exists(path) else {
+                if opening {
+                    throw Failure("identity file \(path) does not exist",
+                                  hint: "check the path: only the identity a file was encrypted to opens it")
+                }
                 throw Failure("identity file \(path) does not exist", hint: path == Paths.defaultIdentity
                                 ? "make one with 'securechat keygen'" : "make one with 'securechat keygen -o \(Paths.shellWord(path))'")
             }
@@ -64,11 +70,12 @@ enum IdentitySource {
 
     /// Every identity in the files given with -i, or in the default identity when none is given
     /// (an absent default is no error: a passphrase-encrypted file needs no identity).
-    static func ageIdentities(_ paths: [String], passphrase: PassphraseSource) throws -> [AgeIdentity] {
+    /// `opening`: for decrypting (see `readText`).
+    static func ageIdentities(_ paths: [String], passphrase: PassphraseSource, opening: Bool = false) throws -> [AgeIdentity] {
         if paths.isEmpty, !Paths.exists(Paths.defaultIdentity) { return [] }
         var all = [AgeIdentity]()
         for path in paths.isEmpty ? [Paths.defaultIdentity] : paths {
-            let text = try readText(path, passphrase: passphrase)
+            let text = try readText(path, passphrase: passphrase, opening: opening)
             all += try Failure.context(path == "-" ? "standard input" : path) {
                 do {
                     return try AgeIdentityFile.parse(text)

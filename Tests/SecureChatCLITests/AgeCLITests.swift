@@ -180,6 +180,10 @@ import SecureChatCrypto
         #expect(try CLI.run(["keygen", "--fernet", "-o", "room.key"], cwd: dir).status == 0)
         let r = try CLI.run(["decrypt", "--key-file", "room.key", "f.age"], env: ["HOME": dir.path], cwd: dir)
         #expect(r.status == 64)
+        // A mistyped identity path: no suggestion to make a new identity, which could not open it.
+        let typo = try CLI.run(["decrypt", "-i", "idd.txt", "f.age"], env: ["HOME": dir.path], cwd: dir)
+        #expect(typo.status == 1 && typo.stderr.contains("hint: check the path: only the identity a file was encrypted to opens it"), "\(typo.stderr)")
+        #expect(!typo.stderr.contains("keygen"))
         #expect(r.stderr == "securechat: error: f.age is an age file, which a room key (--key-file, --key-fd, --room, --invite) does not open\n"
             + "securechat: hint: pass the identity it was encrypted to with -i FILE, or its passphrase\n", "\(r.stderr)")
     }
