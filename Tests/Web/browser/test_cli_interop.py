@@ -41,7 +41,9 @@ class BrowserAndCLI(BrowserTest):
         page = self.person("frank")
         self.assertNotEqual(page.inner_text("#my-fingerprint"), fingerprint)
         page.on("dialog", lambda dialog: dialog.accept())
+        page.click("#identity-panel summary")
         page.set_input_files("#identity-file", path)
+        page.click("#import-identity")
         expect(page.locator("#my-fingerprint")).to_have_text(fingerprint)
         # The room the CLI made with this identity is this browser's own.
         self.open_link(page, room["invite"])
