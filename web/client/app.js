@@ -10,6 +10,7 @@ import { parseInvite, formatInvite } from "./invite.js";
 import { isDisplayName, isJoinCode } from "./protocol.js";
 import { keyText, parseKey } from "./fernet.js";
 import { RoomSession } from "./session.js";
+import { rosterLookalikes } from "./membership.js";
 import { NOTICE_TEXT, VERDICT_TEXT, el, timeText } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -274,11 +275,14 @@ function addLine(li) {
 }
 
 function messageLine(d, extra = {}) {
-  const verified = state.knownFp?.get(b64url(d.sender.signingKey));
+  const fp = state.knownFp?.get(b64url(d.sender.signingKey));
+  // As the CLI marks every line of a look-alike, not only its roster entry.
+  const [alike] = rosterLookalikes([{ name: d.sender.name, fingerprint: fp, self: d.sender.self }], state.session?.known ?? {});
   return el("li", { class: extra.pending ? "message pending" : "message", "data-client-id": extra.clientID, "data-seq": d.seq },
     el("span", { class: "meta" }, timeText(d.time)),
     el("span", { class: "who" }, d.sender.name, d.sender.self ? " (you)" : null),
-    verified && state.verified.has(verified) ? el("span", { class: "badge verified" }, "verified") : null,
+    fp && state.verified.has(fp) ? el("span", { class: "badge verified" }, "verified") : null,
+    alike ? el("span", { class: "badge lookalike" }, `looks like ${alike}: another key!`) : null,
     el("span", { class: "text" }, d.text));
 }
 
@@ -317,7 +321,7 @@ async function onEvent(session, type, d) {
       break;
     case "keys": r.keys = d.keys.map(keyText); save(); renderInvite(); break;
     case "owner-pinned": r.ownerPin = d.owner; save(); renderInvite(); break;
-    case "known": r.known = d.known; save(); break;
+    case "known": r.known = d.known; save(); await renderRoster(session, session.rosterView()); break;
     case "resume": r.resume = d; save(); break;
     case "code": showCode(d); break;
     case "roster": await renderRoster(session, d); break;
@@ -366,9 +370,12 @@ function showCode(d) {
 async function renderRoster(session, members) {
   state.knownFp = new Map();
   const amOwner = members.some((m) => m.self && m.owner);
+  const fps = [];
+  for (const m of members) fps.push(await fingerprint(m.agreementKey, m.signingKey));
+  const alike = rosterLookalikes(members.map((m, i) => ({ ...m, fingerprint: fps[i] })), session.known);
   const items = [];
-  for (const m of members) {
-    const fp = await fingerprint(m.agreementKey, m.signingKey);
+  for (const [i, m] of members.entries()) {
+    const fp = fps[i];
     state.knownFp.set(b64url(m.signingKey), fp);
     const safety = el("p", { class: "safety", hidden: true });
     const verifiedNow = state.verified.has(fp);
@@ -381,6 +388,7 @@ async function renderRoster(session, members) {
     const li = el("li", { class: m.online ? "online" : "offline", "data-member": b64url(m.signingKey) },
       el("strong", { class: "name" }, m.name), m.self ? " (you)" : null, m.owner ? el("span", { class: "badge" }, "owner") : null,
       verifiedNow ? el("span", { class: "badge verified" }, "verified") : null,
+      alike[i] ? el("span", { class: "badge lookalike" }, `looks like ${alike[i]}: another key!`) : null,
       el("div", {}, el("code", { class: "fingerprint" }, fp)));
     if (!m.self) {
       li.append(el("button", { type: "button", class: "show-safety", onclick: async () => {
