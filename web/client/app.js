@@ -62,7 +62,7 @@ function identityStatus(text, error = false) {
 }
 
 /** Lets the page paint a status line before a long computation (scrypt) holds the thread. */
-const nextFrame = () => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 /**
  * Makes the identity of an identity file (as `securechat keygen` writes it, with or without

@@ -6,6 +6,7 @@ Passphrases reach the CLI on a file descriptor or in SECURECHAT_PASSPHRASE, neve
 import json
 import os
 import pty
+import re
 import select
 import shutil
 import subprocess
@@ -90,8 +91,23 @@ class IdentityFiles(BrowserTest):
         expect(page.locator("#my-fingerprint")).to_have_text(made["fingerprint"])
         expect(page.locator("#my-recipient")).to_have_text(made["recipient"])
 
-        # The room the CLI made with this identity is this browser's own, and the safety number a
-        # third member sees for it is the one the CLI's identity has.
+        self.assert_owner_of(page, cli, room)
+
+    def test_a_plain_cli_identity_file_makes_the_browser_the_same_member(self):
+        cli = CLI(self.directory, "frank")
+        path = os.path.join(cli.home, "config", "securechat", "identity.txt")
+        fingerprint = re.search(r"^# fingerprint: (\S+)$", open(path).read(), re.M).group(1)
+        room = json.loads(cli.run("room", "create", "mine", "--policy", "open", "--server", self.relay.url, "--json").stdout)
+        page = self.person("frank")
+        self.assertNotEqual(page.inner_text("#my-fingerprint"), fingerprint)
+        page.on("dialog", lambda dialog: dialog.accept())
+        self.import_file(page, path, "")
+        expect(page.locator("#my-fingerprint")).to_have_text(fingerprint)
+        self.assert_owner_of(page, cli, room)
+
+    def assert_owner_of(self, page, cli, room):
+        """The room the CLI made is this browser's own: it is its owner, and what it sends the CLI
+        shows as its own."""
         self.open_link(page, room["invite"])
         expect(page.locator("#conn-state")).to_have_text("connected")
         expect(page.locator("#roster li")).to_have_count(1)
@@ -107,7 +123,7 @@ class IdentityFiles(BrowserTest):
     def test_an_identity_exported_by_the_page_opens_with_the_cli_and_age(self):
         page = self.person("grace")
         fingerprint = page.inner_text("#my-fingerprint")
-        recipient = page.inner_text("#my-recipient")
+        recipient = page.text_content("#my-recipient")
         self.assertTrue(recipient.startswith("age1"), recipient)
         page.click("#identity-panel summary")
         page.fill("#export-passphrase", PASSPHRASE)
