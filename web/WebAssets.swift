@@ -15,8 +15,10 @@ public enum WebAssets {
     public static let files: [String: Asset] = [
         "index.html": Asset(bytes: PackageResources.index_html, contentType: "text/html; charset=utf-8"),
         "app.css": Asset(bytes: PackageResources.app_css, contentType: "text/css; charset=utf-8"),
+        "age.js": Asset(bytes: PackageResources.age_js, contentType: js),
         "app.js": Asset(bytes: PackageResources.app_js, contentType: js),
         "bytes.js": Asset(bytes: PackageResources.bytes_js, contentType: js),
+        "chacha20poly1305.js": Asset(bytes: PackageResources.chacha20poly1305_js, contentType: js),
         "confusables.js": Asset(bytes: PackageResources.confusables_js, contentType: js),
         "envelope.js": Asset(bytes: PackageResources.envelope_js, contentType: js),
         "fernet.js": Asset(bytes: PackageResources.fernet_js, contentType: js),
@@ -29,6 +31,7 @@ public enum WebAssets {
         "names.js": Asset(bytes: PackageResources.names_js, contentType: js),
         "primitives.js": Asset(bytes: PackageResources.primitives_js, contentType: js),
         "protocol.js": Asset(bytes: PackageResources.protocol_js, contentType: js),
+        "scrypt.js": Asset(bytes: PackageResources.scrypt_js, contentType: js),
         "session.js": Asset(bytes: PackageResources.session_js, contentType: js),
         "skeleton.js": Asset(bytes: PackageResources.skeleton_js, contentType: js),
         "store.js": Asset(bytes: PackageResources.store_js, contentType: js),

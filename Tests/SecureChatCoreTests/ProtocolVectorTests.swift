@@ -6,7 +6,7 @@ import TestSupport
 @testable import SecureChatCore
 
 /// Vectors for what a second implementation (the browser client) must sign and derive exactly
-/// as this one does: the relay-auth, room-join, create-room and agreement-key payloads with
+/// as this one does: the relay-auth, room-join, create-room, agreement-key and member-name payloads with
 /// their Ed25519 signatures, the room access key, the HPKE info of a sealed key, fingerprints
 /// and safety numbers (docs/protocol.md, docs/formats.md). Written to
 /// Tests/Vectors/protocol/signatures.json by `SECURECHAT_WRITE_VECTORS=1 swift test --filter
@@ -23,9 +23,13 @@ import TestSupport
         let room = Fixed.room
         let access = try RoomAccess.signingKey(roomKey: roomKey, roomID: room)
         let accessKey = access.publicKey.rawRepresentation
-        func signed(_ name: String, _ payload: [UInt8], by key: Curve25519.Signing.PrivateKey) throws -> [String: Any] {
-            ["name": name, "payload": hexString(payload), "signature": hexString(try key.signature(for: payload))]
+        func signed(_ name: String, _ payload: [UInt8], by key: Curve25519.Signing.PrivateKey,
+                    inputs: [String: Any] = [:]) throws -> [String: Any] {
+            var entry: [String: Any] = ["name": name, "payload": hexString(payload), "signature": hexString(try key.signature(for: payload))]
+            entry.merge(inputs) { kept, _ in kept }
+            return entry
         }
+        let displayName = "Zoë 李 🙂‍↔️", version: UInt64 = 1_764_567_890_123
         let payloads: [[String: Any]] = [
             try signed("relay-auth", SignedPayload.auth(challenge: challenge, relayID: "relay-id_1", origin: "ws://127.0.0.1:5000"),
                        by: alice.signingKey),
@@ -35,6 +39,10 @@ import TestSupport
             try signed("create-room approval", SignedPayload.createRoom(roomID: room, policy: .approval, ttlSeconds: 3600, maxMembers: 7,
                                                                         accessKey: nil), by: alice.signingKey),
             try signed("agreement-key", SignedPayload.agreementKey(alice.agreementKey.publicKey.rawRepresentation), by: alice.signingKey),
+            // A signed name (docs/protocol.md, "Names"): a millisecond version above 2^32, and a
+            // name of several scripts, an emoji and a ZWJ sequence, so UTF-8 and the u64 are exercised.
+            try signed("member-name", SignedPayload.memberName(roomID: room, version: version, name: displayName),
+                       by: alice.signingKey, inputs: ["display_name": displayName, "version": version]),
         ]
         let identities: [[String: Any]] = [alice, bob].enumerated().map { i, id in
             ["x25519_secret": hexString(id.agreementKey.rawRepresentation), "agreement_key": hexString(id.agreementKey.publicKey.rawRepresentation),
@@ -44,7 +52,8 @@ import TestSupport
         return [
             "description": "securechat signed payloads and derived keys (docs/protocol.md, docs/formats.md), for every implementation. "
                 + "Identities are made from their x25519_secret; payloads are signed by the first identity, but room-join, which the "
-                + "room access key of room_key and room signs. challenge is the relay's hello challenge. All binary values are hex.",
+                + "room access key of room_key and room signs. challenge is the relay's hello challenge. member-name signs its "
+                + "display_name and version in room. All binary values are hex.",
             "room": room, "room_key": hexString(roomKey), "challenge": hexString(challenge), "relay_id": "relay-id_1",
             "origin": "ws://127.0.0.1:5000", "access_key": hexString(accessKey),
             "room_key_info": hexString(SignedPayload.roomKeyInfo(roomID: room)),

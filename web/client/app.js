@@ -5,11 +5,12 @@
 
 import * as store from "./store.js";
 import { b64url, fromB64url, randomBytes } from "./bytes.js";
-import { generateIdentity, fingerprint, identityFromSecret, parseIdentityFile, safetyNumber } from "./identity.js";
+import { MAX_IDENTITY_FILE, generateIdentity, fingerprint, identityFromSecret, readIdentityFile, recipientText, safetyNumber, writeIdentityFile } from "./identity.js";
 import { parseInvite, formatInvite } from "./invite.js";
 import { isDisplayName, isJoinCode } from "./protocol.js";
 import { keyText, parseKey } from "./fernet.js";
 import { RoomSession } from "./session.js";
+import { rosterLookalikes } from "./membership.js";
 import { NOTICE_TEXT, VERDICT_TEXT, el, timeText } from "./view.js";
 
 const $ = (id) => document.getElementById(id);
@@ -28,7 +29,9 @@ function banner(text, error = false) {
 async function loadIdentity() {
   let rec = await store.getIdentity();
   if (!rec) {
-    const id = await generateIdentity();
+    // Exportable (docs/web-client.md): the X25519 key is the whole identity, and only a key that
+    // can be read back out can be written to an identity file.
+    const id = await generateIdentity({ exportable: true });
     rec = { signingPrivate: id.signing.privateKey, signingPublic: id.signing.publicKey, agreementPrivate: id.agreement.privateKey, agreementPublic: id.agreement.publicKey };
     await store.putIdentity(rec);
   }
@@ -39,6 +42,7 @@ async function loadIdentity() {
   state.me = { signingKey: state.identity.signing.publicKey, agreementKey: state.identity.agreement.publicKey };
   const fp = await fingerprint(state.me.agreementKey, state.me.signingKey);
   $("my-fingerprint").textContent = fp;
+  $("my-recipient").textContent = recipientText(state.me.agreementKey);
   state.name = (await store.getSetting("name")) ?? `guest-${fp.slice(0, 4)}`;
   state.verified = new Set((await store.getSetting("verified")) ?? []);
   $("my-name").value = state.name;
@@ -51,24 +55,69 @@ async function loadIdentity() {
   });
 }
 
-/** Makes the identity of an age identity file (as `securechat keygen` writes) this browser's. */
-async function importIdentity() {
-  const input = $("identity-file");
-  const file = input.files?.[0];
-  input.value = "";
-  if (!file) return;
-  if (file.size > 64 * 1024) return banner("That file is too large to be an identity file.", true);
+function identityStatus(text, error = false) {
+  const s = $("identity-status");
+  s.textContent = text;
+  s.classList.toggle("error", error);
+}
+
+/** Lets the page paint a status line before a long computation (scrypt) holds the thread. */
+const nextFrame = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+/**
+ * Makes the identity of an identity file (as `securechat keygen` writes it, with or without
+ * `--passphrase`) this browser's.
+ */
+async function importIdentity(event) {
+  event.preventDefault();
+  const file = $("identity-file").files?.[0];
+  const passphrase = $("import-passphrase").value;
+  if (!file) return identityStatus("Choose an identity file first.", true);
+  if (file.size > MAX_IDENTITY_FILE) return identityStatus(`That identity file cannot be used: it is larger than ${MAX_IDENTITY_FILE / 1024} KiB.`, true);
   let secret;
   try {
-    secret = parseIdentityFile(await file.text());
+    identityStatus(passphrase ? "Unlocking the identity file…" : "Reading the identity file…");
+    await nextFrame();
+    secret = await readIdentityFile(new Uint8Array(await file.arrayBuffer()), passphrase);
   } catch (e) {
-    return banner(`That identity file cannot be used: ${e.message}.`, true);
+    return identityStatus(`That identity file cannot be used: ${e.message}.`, true);
   }
-  if (!confirm("Use this identity in this browser from now on? Rooms joined with the current one will need it again.")) { secret.fill(0); return; }
-  const id = await identityFromSecret(secret);
+  $("import-passphrase").value = "";
+  if (!confirm("Use this identity in this browser from now on? Rooms joined with the current one will need it again.")) {
+    secret.fill(0);
+    return identityStatus("");
+  }
+  const id = await identityFromSecret(secret, { exportable: true });
   secret.fill(0);
   await store.putIdentity({ signingPrivate: id.signing.privateKey, signingPublic: id.signing.publicKey, agreementPrivate: id.agreement.privateKey, agreementPublic: id.agreement.publicKey });
   location.reload();
+}
+
+/** Downloads this browser's identity as a passphrase-protected identity file. */
+async function exportIdentity(event) {
+  event.preventDefault();
+  const passphrase = $("export-passphrase").value;
+  if (!passphrase) return identityStatus("Choose a passphrase for the file.", true);
+  if (passphrase !== $("export-passphrase-again").value) return identityStatus("The two passphrases differ.", true);
+  if (!state.identity.agreement.privateKey.extractable) {
+    return identityStatus("This identity was made by an earlier version of this page, which kept its key unreadable, so it cannot be written to a file. Import an identity file to replace it.", true);
+  }
+  identityStatus("Protecting the identity with your passphrase…");
+  await nextFrame();
+  let bytes;
+  try {
+    bytes = await writeIdentityFile(state.identity.agreement.privateKey, passphrase);
+  } catch (e) {
+    return identityStatus(`The identity could not be exported: ${e.message}.`, true);
+  }
+  $("export-passphrase").value = $("export-passphrase-again").value = "";
+  const url = URL.createObjectURL(new Blob([bytes], { type: "application/octet-stream" }));
+  const link = el("a", { href: url, download: "securechat-identity.age", hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  identityStatus("Saved securechat-identity.age: 'securechat connect -i FILE' uses it (it asks for the passphrase), and this page imports it.");
 }
 
 // ---- home ----
@@ -226,11 +275,14 @@ function addLine(li) {
 }
 
 function messageLine(d, extra = {}) {
-  const verified = state.knownFp?.get(b64url(d.sender.signingKey));
+  const fp = state.knownFp?.get(b64url(d.sender.signingKey));
+  // As the CLI marks every line of a look-alike, not only its roster entry.
+  const [alike] = rosterLookalikes([{ name: d.sender.name, fingerprint: fp, self: d.sender.self }], state.session?.known ?? {});
   return el("li", { class: extra.pending ? "message pending" : "message", "data-client-id": extra.clientID, "data-seq": d.seq },
     el("span", { class: "meta" }, timeText(d.time)),
     el("span", { class: "who" }, d.sender.name, d.sender.self ? " (you)" : null),
-    verified && state.verified.has(verified) ? el("span", { class: "badge verified" }, "verified") : null,
+    fp && state.verified.has(fp) ? el("span", { class: "badge verified" }, "verified") : null,
+    alike ? el("span", { class: "badge lookalike" }, `looks like ${alike}: another key!`) : null,
     el("span", { class: "text" }, d.text));
 }
 
@@ -269,7 +321,7 @@ async function onEvent(session, type, d) {
       break;
     case "keys": r.keys = d.keys.map(keyText); save(); renderInvite(); break;
     case "owner-pinned": r.ownerPin = d.owner; save(); renderInvite(); break;
-    case "known": r.known = d.known; save(); break;
+    case "known": r.known = d.known; save(); await renderRoster(session, session.rosterView()); break;
     case "resume": r.resume = d; save(); break;
     case "code": showCode(d); break;
     case "roster": await renderRoster(session, d); break;
@@ -318,9 +370,12 @@ function showCode(d) {
 async function renderRoster(session, members) {
   state.knownFp = new Map();
   const amOwner = members.some((m) => m.self && m.owner);
+  const fps = [];
+  for (const m of members) fps.push(await fingerprint(m.agreementKey, m.signingKey));
+  const alike = rosterLookalikes(members.map((m, i) => ({ ...m, fingerprint: fps[i] })), session.known);
   const items = [];
-  for (const m of members) {
-    const fp = await fingerprint(m.agreementKey, m.signingKey);
+  for (const [i, m] of members.entries()) {
+    const fp = fps[i];
     state.knownFp.set(b64url(m.signingKey), fp);
     const safety = el("p", { class: "safety", hidden: true });
     const verifiedNow = state.verified.has(fp);
@@ -333,6 +388,7 @@ async function renderRoster(session, members) {
     const li = el("li", { class: m.online ? "online" : "offline", "data-member": b64url(m.signingKey) },
       el("strong", { class: "name" }, m.name), m.self ? " (you)" : null, m.owner ? el("span", { class: "badge" }, "owner") : null,
       verifiedNow ? el("span", { class: "badge verified" }, "verified") : null,
+      alike[i] ? el("span", { class: "badge lookalike" }, `looks like ${alike[i]}: another key!`) : null,
       el("div", {}, el("code", { class: "fingerprint" }, fp)));
     if (!m.self) {
       li.append(el("button", { type: "button", class: "show-safety", onclick: async () => {
@@ -389,7 +445,8 @@ async function main() {
     return;
   }
   $("create-form").addEventListener("submit", createRoom);
-  $("identity-file").addEventListener("change", importIdentity);
+  $("import-form").addEventListener("submit", importIdentity);
+  $("export-form").addEventListener("submit", exportIdentity);
   $("join-form").addEventListener("submit", joinFromInput);
   $("send-form").addEventListener("submit", async (e) => {
     e.preventDefault();

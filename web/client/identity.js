@@ -3,26 +3,29 @@
 // info = "securechat/v1/ed25519-signing-key", L = 32). Public identity = (X25519 key X,
 // Ed25519 key E); its fingerprint and the safety numbers people compare are defined here.
 
-import { concat, randomBytes, utf8 } from "./bytes.js";
-import { ed25519FromSeed, hkdf, sha256, x25519FromPrivate } from "./primitives.js";
+import { concat, fromUtf8Strict, randomBytes, utf8 } from "./bytes.js";
+import { ed25519FromSeed, hkdf, sha256, x25519FromPrivate, x25519PrivateBytes } from "./primitives.js";
+import { decryptWithPassphrase, encryptWithPassphrase, looksLikeAge } from "./age.js";
 
 export const SIGNING_KEY_INFO = "securechat/v1/ed25519-signing-key";
 
 /**
  * The identity of the X25519 secret `secret` (32 bytes): `{ agreement, signing }`, each
- * `{ privateKey: CryptoKey, publicKey: Uint8Array }`, private keys not extractable.
+ * `{ privateKey: CryptoKey, publicKey: Uint8Array }`. The signing key is never extractable; the
+ * agreement key is extractable with `exportable` only, which is what lets this browser write
+ * the identity to a file later (the secret is the whole identity: docs/web-client.md).
  */
-export async function identityFromSecret(secret) {
+export async function identityFromSecret(secret, { exportable = false } = {}) {
   const seed = await hkdf(secret, utf8(SIGNING_KEY_INFO), 32);
   const signing = await ed25519FromSeed(seed);
   seed.fill(0);
-  const agreement = await x25519FromPrivate(secret);
+  const agreement = await x25519FromPrivate(secret, exportable);
   return { agreement, signing };
 }
 
-export async function generateIdentity() {
+export async function generateIdentity({ exportable = false } = {}) {
   const secret = randomBytes(32);
-  const id = await identityFromSecret(secret);
+  const id = await identityFromSecret(secret, { exportable });
   secret.fill(0);
   return id;
 }
@@ -79,6 +82,24 @@ function polymod(values) {
   return chk;
 }
 
+function hrpExpand(hrp) {
+  return [...Array.from(hrp, (c) => c.charCodeAt(0) >> 5), 0, ...Array.from(hrp, (c) => c.charCodeAt(0) & 31)];
+}
+
+/** Bech32 (BIP 173) encoding of `data` under `hrp`, in lowercase. */
+export function bech32Encode(hrp, data) {
+  const values = [];
+  let acc = 0, bits = 0;
+  for (const b of data) {
+    acc = ((acc << 8) | b) & 0xfff; bits += 8;
+    while (bits >= 5) { bits -= 5; values.push((acc >> bits) & 31); }
+  }
+  if (bits > 0) values.push((acc << (5 - bits)) & 31);
+  const chk = polymod([...hrpExpand(hrp), ...values, 0, 0, 0, 0, 0, 0]) ^ 1;
+  for (let i = 0; i < 6; i++) values.push((chk >>> (5 * (5 - i))) & 31);
+  return `${hrp}1${values.map((v) => BECH32[v]).join("")}`;
+}
+
 /** Bech32 (BIP 173) decoding: `{ hrp, data }` (hrp in lowercase), or an Error saying what is wrong. */
 export function bech32Decode(text) {
   if (!/^[\x21-\x7e]+$/.test(text)) throw new Error("invalid character");
@@ -93,8 +114,7 @@ export function bech32Decode(text) {
     if (v < 0) throw new Error("invalid character");
     values.push(v);
   }
-  const expanded = [...Array.from(hrp, (c) => c.charCodeAt(0) >> 5), 0, ...Array.from(hrp, (c) => c.charCodeAt(0) & 31)];
-  if (polymod([...expanded, ...values]) !== 1) throw new Error("invalid checksum");
+  if (polymod([...hrpExpand(hrp), ...values]) !== 1) throw new Error("invalid checksum");
   let acc = 0, bits = 0;
   const out = [];
   for (const v of values.slice(0, -6)) {
@@ -106,14 +126,11 @@ export function bech32Decode(text) {
 }
 
 /**
- * The X25519 secret of the first `AGE-SECRET-KEY-1…` line of an age identity file (what
- * `securechat keygen` writes; `#` lines are comments). A passphrase-protected file (an age
- * file itself) is refused with a message saying so.
+ * The X25519 secret of the first `AGE-SECRET-KEY-1…` line of an age identity file's text (what
+ * `securechat keygen` writes; `#` lines are comments). Text that is itself an age file is refused.
  */
 export function parseIdentityFile(text) {
-  if (text.startsWith("age-encryption.org/") || text.startsWith("-----BEGIN AGE ENCRYPTED FILE-----")) {
-    throw new Error("this identity file is protected by a passphrase; this page reads unprotected ones only (decrypt it with 'age -d' first)");
-  }
+  if (looksLikeAge(utf8(text.slice(0, 2048)))) throw new Error("this identity file is protected by a passphrase");
   for (const raw of text.split("\n")) {
     const line = raw.trim();
     if (!line || line.startsWith("#")) continue;
@@ -124,4 +141,50 @@ export function parseIdentityFile(text) {
     return decoded.data;
   }
   throw new Error("the file holds no AGE-SECRET-KEY-1 line");
+}
+
+/** The largest identity file read (the CLI reads up to 1 MiB; a real one is under 300 bytes). */
+export const MAX_IDENTITY_FILE = 64 * 1024;
+
+/**
+ * The X25519 secret in an identity file's bytes: plain, or passphrase-protected (an age file
+ * with one scrypt stanza, as `securechat keygen --passphrase` writes), opened with
+ * `passphrase` (a string, sent to scrypt as UTF-8 as the CLI does). Throws an Error (an
+ * `AgeError` for the age layer) whose message says what is wrong.
+ */
+export async function readIdentityFile(bytes, passphrase = "") {
+  if (bytes.length > MAX_IDENTITY_FILE) throw new Error(`the file is larger than ${MAX_IDENTITY_FILE / 1024} KiB, so it is no identity file`);
+  let plain = bytes;
+  if (looksLikeAge(bytes)) {
+    if (!passphrase) throw new Error("this identity file is protected by a passphrase: type it in the passphrase field");
+    plain = await decryptWithPassphrase(bytes, utf8(passphrase));
+  }
+  const text = fromUtf8Strict(plain);
+  if (text === null) throw new Error("the file is not UTF-8 text");
+  return parseIdentityFile(text);
+}
+
+/** `age1…`, the age recipient of an X25519 public key. */
+export const recipientText = (publicKey) => bech32Encode("age", publicKey);
+
+/** The text `securechat keygen` writes for the identity of `secret`; `created` is RFC 3339. */
+export async function identityFileText(secret, created) {
+  const id = await identityFromSecret(secret);
+  const fp = await fingerprint(id.agreement.publicKey, id.signing.publicKey);
+  return `# created: ${created}\n# public key: ${recipientText(id.agreement.publicKey)}\n# fingerprint: ${fp}\n`
+    + `${bech32Encode("age-secret-key-", secret).toUpperCase()}\n`;
+}
+
+/**
+ * This browser's identity as a passphrase-protected identity file, the bytes
+ * `securechat keygen --passphrase` would write for it (a binary age file, scrypt work factor
+ * 18 unless given). `agreementPrivate` must be extractable (`identityFromSecret`'s `exportable`).
+ */
+export async function writeIdentityFile(agreementPrivate, passphrase, { now = Date.now(), workFactor } = {}) {
+  if (!passphrase) throw new Error("choose a passphrase");
+  const secret = await x25519PrivateBytes(agreementPrivate);
+  const created = new Date(Math.floor(now / 1000) * 1000).toISOString().replace(".000Z", "Z");
+  const text = await identityFileText(secret, created);
+  secret.fill(0);
+  return encryptWithPassphrase(utf8(text), utf8(passphrase), workFactor);
 }

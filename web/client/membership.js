@@ -25,6 +25,15 @@ export function lookalikeOf(known, name, fp) {
   return null;
 }
 
+/**
+ * For each roster entry `{ name, fingerprint, self }`, the name of another identity it looks
+ * like (`lookalikeOf` over the room's first-seen names), shown beside it as the CLI shows
+ * `Member.looksLike`; null for this browser's own entry and for names like no other.
+ */
+export function rosterLookalikes(members, known) {
+  return members.map((m) => (m.self || !m.fingerprint ? null : lookalikeOf(known, m.name, m.fingerprint)));
+}
+
 export const membership = {
   async commitFrame(f) {
     if (Number(f.seq) > 0) this.receiveSeq(Number(f.seq));

@@ -75,6 +75,17 @@ export async function x25519FromPrivate(raw, extractable = false) {
   return { privateKey, publicKey: fromB64urlJwk(jwk.x) };
 }
 
+/**
+ * The 32-byte private scalar of an X25519 CryptoKey made with `extractable` set (for writing an
+ * identity file); throws for a non-extractable key, whose scalar nothing can read.
+ */
+export async function x25519PrivateBytes(privateKey) {
+  if (!privateKey.extractable) throw new Error("the key is not extractable");
+  const d = fromB64urlJwk((await subtle.exportKey("jwk", privateKey)).d);
+  if (d.length !== 32) throw new Error("an X25519 private key is 32 bytes");
+  return d;
+}
+
 /** A fresh X25519 key pair (for HPKE's ephemeral key). */
 export async function x25519Generate() {
   const pair = await subtle.generateKey({ name: "X25519" }, false, ["deriveBits"]);

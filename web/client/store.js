@@ -1,5 +1,6 @@
-// What this browser keeps, in IndexedDB: its identity (private keys as non-extractable
-// CryptoKeys, which IndexedDB stores as they are) and, per room, what a member needs to come
+// What this browser keeps, in IndexedDB: its identity (private keys as CryptoKeys, which
+// IndexedDB stores as they are: the Ed25519 key non-extractable, the X25519 key extractable so
+// that it can be exported, docs/web-client.md) and, per room, what a member needs to come
 // back: relay, policy, owner pin, room keys, resume point, first-seen identities.
 
 const DB = "securechat";

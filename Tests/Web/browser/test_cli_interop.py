@@ -2,8 +2,6 @@
 membership, whoever created the room and whoever lets whom in."""
 
 import json
-import os
-import re
 import time
 import unittest
 
@@ -33,28 +31,44 @@ class BrowserAndCLI(BrowserTest):
         finally:
             listener.kill()
 
-    def test_the_cli_identity_file_makes_the_browser_the_same_member(self):
-        cli = CLI(self.directory, "frank")
-        path = os.path.join(cli.home, "config", "securechat", "identity.txt")
-        fingerprint = re.search(r"^# fingerprint: (\S+)$", open(path).read(), re.M).group(1)
-        room = json.loads(cli.run("room", "create", "mine", "--policy", "open", "--server", self.relay.url, "--json").stdout)
-        page = self.person("frank")
-        self.assertNotEqual(page.inner_text("#my-fingerprint"), fingerprint)
-        page.on("dialog", lambda dialog: dialog.accept())
-        page.set_input_files("#identity-file", path)
-        expect(page.locator("#my-fingerprint")).to_have_text(fingerprint)
-        # The room the CLI made with this identity is this browser's own.
-        self.open_link(page, room["invite"])
-        expect(page.locator("#conn-state")).to_have_text("connected")
-        expect(page.locator("#roster li")).to_have_count(1)
-        expect(page.locator("#roster li .badge").first).to_have_text("owner")
-        self.send(page, "from the browser, as the owner")
-        self.expect_message(page, "from the browser, as the owner")
-        lines = [json.loads(line) for line in cli.run("connect", "--room", room["id"], "--history", "--json").stdout.splitlines()]
-        mine = [m for m in lines if m.get("type") == "message" and m.get("text") == "from the browser, as the owner"]
-        self.assertEqual(len(mine), 1, lines)
-        self.assertTrue(mine[0]["self"])
-        self.assert_no_page_errors(page)
+    def test_a_name_change_reaches_the_browser_and_the_cli_both_ways(self):
+        alice = self.person("alice")
+        link = self.create_room(alice, "open")
+        cli = CLI(self.directory, "carol")
+        member = cli.popen("connect", link, "--json")
+        try:
+            expect(alice.locator("#roster li")).to_have_count(2)
+            expect(alice.locator("#roster li:not(:has-text('(you)')) .name")).to_have_text("carol")
+
+            # The browser member signs a new name; the CLI verifies and shows it as the name event.
+            self.send(alice, "/name alicia <b>x</b>")
+            event, _ = read_json_lines(member, lambda o: o.get("type") == "event" and o.get("event") == "rename")
+            self.assertEqual((event["name"], event["detail"]), ("alicia <b>x</b>", "alice"))
+            expect(alice.locator("#roster li:has-text('(you)') .name")).to_have_text("alicia <b>x</b>")
+            expect(alice.locator("#messages li.notice").filter(has_text="alice is now called alicia <b>x</b>")).to_have_count(1)
+            self.send(alice, "after the rename")
+            msg, _ = read_json_lines(member, lambda o: o.get("type") == "message" and o.get("text") == "after the rename")
+            self.assertEqual(msg["sender"], "alicia <b>x</b>")
+
+            # The CLI member does the same; the page shows the event and the new name.
+            member.stdin.write("/name caroline\n")
+            member.stdin.flush()
+            expect(alice.locator("#messages li.notice").filter(has_text="carol is now called caroline")).to_have_count(1)
+            expect(alice.locator("#roster li:not(:has-text('(you)')) .name")).to_have_text("caroline")
+            own, _ = read_json_lines(member, lambda o: o.get("type") == "event" and o.get("event") == "rename" and o.get("name") == "caroline")
+            self.assertEqual(own["detail"], "carol")
+            member.stdin.write("signed caroline\n")
+            member.stdin.flush()
+            self.expect_message(alice, "signed caroline", "caroline")
+            self.assertEqual(alice.locator("#roster b, #messages b").count(), 0)
+            self.assert_no_page_errors(alice)
+        finally:
+            member.kill()
+
+        # A later session of either side starts from the signed names the relay keeps.
+        lines = [json.loads(line) for line in cli.run("connect", link, "--history", "--json").stdout.splitlines()]
+        history = [m for m in lines if m.get("type") == "message" and m.get("text") == "after the rename"]
+        self.assertEqual([m["sender"] for m in history], ["alicia <b>x</b>"])
 
     def test_browser_owner_approves_a_cli_knocker(self):
         alice = self.person("alice")

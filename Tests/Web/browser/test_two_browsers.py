@@ -54,6 +54,26 @@ class TwoBrowsers(BrowserTest):
         self.assertEqual(a, b)
         self.assert_no_page_errors(alice, bob)
 
+    def test_a_lookalike_name_is_marked_in_the_roster_and_on_its_messages(self):
+        alice = self.person("alice")
+        link = self.create_room(alice, "open")
+        bob = self.person("bob")
+        self.open_link(bob, link)
+        expect(bob.locator("#roster li")).to_have_count(2)
+        mallory = self.person("\u0430lice")  # a Cyrillic a
+        self.open_link(mallory, link)
+        expect(bob.locator("#roster li")).to_have_count(3)
+        marked = bob.locator("#roster li .lookalike")
+        expect(marked).to_have_count(1)
+        expect(marked).to_have_text("looks like alice: another key!")
+        expect(bob.locator("#roster li").filter(has=bob.locator(".lookalike")).locator(".name")).to_have_text("\u0430lice")
+        self.send(mallory, "it is me, alice")
+        item = self.expect_message(bob, "it is me, alice")
+        expect(item.locator(".lookalike")).to_have_text("looks like alice: another key!")
+        self.send(alice, "the real one")
+        expect(self.expect_message(bob, "the real one").locator(".lookalike")).to_have_count(0)
+        self.assert_no_page_errors(alice, bob, mallory)
+
     def test_a_joiner_knocks_with_the_six_digit_code(self):
         alice = self.person("alice")
         self.create_room(alice, "approval")

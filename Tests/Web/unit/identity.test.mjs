@@ -81,10 +81,48 @@ test("age identity files: the CCTV vectors' identities decode, malformed ones ar
   assert.equal(parseIdentityFile(good).length, 32);
   const table = [
     ["", "the file holds no AGE-SECRET-KEY-1 line"],
-    ["age-encryption.org/v1\n-> scrypt", "this identity file is protected by a passphrase; this page reads unprotected ones only (decrypt it with 'age -d' first)"],
+    ["age-encryption.org/v1\n-> scrypt", "this identity file is protected by a passphrase"],
     ["hello\n", "the file holds a line that is not an age identity"],
     [good.slice(0, -1) + "Y", "malformed identity: invalid checksum"],
     [good.toLowerCase().replace("age-secret-key-1e", "AGE-SECRET-KEY-1e"), "malformed identity: mixed case"],
   ];
   for (const [text, message] of table) assert.throws(() => parseIdentityFile(text), { message }, message);
+});
+
+test("identity files written here: the CLI's text, Bech32 both ways (checked with age-keygen -y)", async () => {
+  const { bech32Encode, bech32Decode, identityFileText, recipientText } = await import("../../../web/client/identity.js");
+  const secret = new Uint8Array(32).fill(1);
+  const id = await identityFromSecret(secret);
+  // The identity of formats.md's vectors (X25519 secret of 32 bytes 0x01); `age-keygen -y` gives this recipient.
+  assert.equal(recipientText(id.agreement.publicKey), "age15nsf9y4k28p83wth93tf7hafhvfajp45d2mge80ems45gz0c5gys3me64l");
+  assert.equal(await identityFileText(secret, "2026-12-01T06:00:00Z"),
+    "# created: 2026-12-01T06:00:00Z\n# public key: age15nsf9y4k28p83wth93tf7hafhvfajp45d2mge80ems45gz0c5gys3me64l\n"
+    + "# fingerprint: eje7-ujdx-qulg-4yik\nAGE-SECRET-KEY-1QYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZ9K4CN\n");
+  for (let n = 0; n < 40; n++) {
+    const data = Uint8Array.from({ length: n }, (_, i) => (i * 37 + n) & 0xff);
+    const back = bech32Decode(bech32Encode("age", data));
+    assert.equal(hex(back.data), hex(data));
+  }
+});
+
+test("identity files round trip through a passphrase; the exported key is the identity", async () => {
+  const { identityFromSecret: make, readIdentityFile, writeIdentityFile, MAX_IDENTITY_FILE } = await import("../../../web/client/identity.js");
+  const { fingerprint: fp } = await import("../../../web/client/identity.js");
+  const secret = new Uint8Array(32).fill(7);
+  const id = await make(secret, { exportable: true });
+  const file = await writeIdentityFile(id.agreement.privateKey, "tr0ub4dor & 3", { workFactor: 10, now: Date.UTC(2026, 11, 1, 6) });
+  const back = await readIdentityFile(file, "tr0ub4dor & 3");
+  assert.equal(hex(back), hex(secret));
+  const again = await make(back);
+  assert.equal(await fp(again.agreement.publicKey, again.signing.publicKey), await fp(id.agreement.publicKey, id.signing.publicKey));
+  await assert.rejects(readIdentityFile(file, "tr0ub4dor & 4"), { message: "incorrect passphrase" });
+  await assert.rejects(readIdentityFile(file), { message: "this identity file is protected by a passphrase: type it in the passphrase field" });
+  await assert.rejects(readIdentityFile(new Uint8Array(MAX_IDENTITY_FILE + 1)), { message: "the file is larger than 64 KiB, so it is no identity file" });
+  await assert.rejects(readIdentityFile(Uint8Array.of(0x41, 0xff, 0x0a)), { message: "the file is not UTF-8 text" });
+  // A plain identity file needs no passphrase.
+  assert.equal(hex(await readIdentityFile(utf8("AGE-SECRET-KEY-1QYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZQGPQYQSZ9K4CN\n"))), "01".repeat(32));
+  // Keys made without `exportable` cannot be written out, and say so.
+  const locked = await make(secret);
+  await assert.rejects(writeIdentityFile(locked.agreement.privateKey, "p"), { message: "the key is not extractable" });
+  await assert.rejects(writeIdentityFile(id.agreement.privateKey, ""), { message: "choose a passphrase" });
 });

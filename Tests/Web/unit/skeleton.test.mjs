@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { skeleton, looksAlike } from "../../../web/client/skeleton.js";
 import { confusablesTable } from "../../../web/client/confusables.js";
-import { lookalikeOf } from "../../../web/client/membership.js";
+import { lookalikeOf, rosterLookalikes } from "../../../web/client/membership.js";
 
 const root = new URL("../../../", import.meta.url);
 const vectors = JSON.parse(readFileSync(new URL("Tests/Vectors/names/skeletons.json", root), "utf8"));
@@ -42,4 +42,18 @@ test("a new name like a known member's under another key is flagged; the first o
   assert.equal(lookalikeOf(known, "carol", "fp-carol"), null);
   const withMallory = { ...known, "\u0430lice": "fp-mallory" };
   assert.equal(lookalikeOf(withMallory, "alice", "fp-alice"), null, "the member seen first keeps its name unflagged");
+});
+
+test("the roster marks a member whose name looks like another identity's, as the CLI's Member.looksLike", () => {
+  const known = { alice: "fp-alice", "\u0430lice": "fp-mallory", bob: "fp-bob" };
+  const roster = [
+    { name: "alice", fingerprint: "fp-alice", self: false },
+    { name: "\u0430lice", fingerprint: "fp-mallory", self: false },
+    { name: "bob", fingerprint: "fp-bob", self: true },
+    { name: "b\u043eb", fingerprint: "fp-eve", self: false }, // not yet in known: compared with all of it
+    { name: "carol", fingerprint: null, self: false },
+  ];
+  assert.deepEqual(rosterLookalikes(roster, known), [null, "alice", null, "bob", null]);
+  // This browser's own entry is never marked, whatever it looks like.
+  assert.deepEqual(rosterLookalikes([{ name: "\u0430lice", fingerprint: "fp-me", self: true }], known), [null]);
 });
