@@ -14,21 +14,21 @@ struct CheckpointTests {
     @Test func aCheckpointWaitsForRowsOrTime() async throws {
         let (relay, dir) = try Self.relay()
         defer { try? relay.close(); try? FileManager.default.removeItem(at: dir) }
-        let start = relay.unCheckpointed.withLock { $0.since }
+        let start = relay.unCheckpointed.withLockedValue { $0.since }
 
-        relay.unCheckpointed.withLock { $0.rows = 5 }
+        relay.unCheckpointed.withLockedValue { $0.rows = 5 }
         await relay.checkpointIfDue(now: start + 59)
-        #expect(relay.unCheckpointed.withLock { $0.rows } == 5, "a few rows wait for the minute")
+        #expect(relay.unCheckpointed.withLockedValue { $0.rows } == 5, "a few rows wait for the minute")
 
         await relay.checkpointIfDue(now: start + 60)
-        #expect(relay.unCheckpointed.withLock { ($0.rows, $0.since) } == (0, start + 60))
+        #expect(relay.unCheckpointed.withLockedValue { ($0.rows, $0.since) } == (0, start + 60))
 
-        relay.unCheckpointed.withLock { $0.rows = Relay.checkpointRows }
+        relay.unCheckpointed.withLockedValue { $0.rows = Relay.checkpointRows }
         await relay.checkpointIfDue(now: start + 61)
-        #expect(relay.unCheckpointed.withLock { $0.rows } == 0, "enough rows do not wait")
+        #expect(relay.unCheckpointed.withLockedValue { $0.rows } == 0, "enough rows do not wait")
 
         await relay.checkpointIfDue(now: start + 1000)
-        #expect(relay.unCheckpointed.withLock { $0.since } == start + 61, "no rows, no checkpoint")
+        #expect(relay.unCheckpointed.withLockedValue { $0.since } == start + 61, "no rows, no checkpoint")
     }
 }
 

@@ -1,8 +1,8 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import SecureChatCore
 @testable import SecureChatRelay
 import SecureChatWire
-import Synchronization
 import Testing
 
 /// A connection that has closed leaves nothing behind: not its channel (with its pipeline,
@@ -12,16 +12,16 @@ import Testing
     /// Weak references to the server side of connections, to see when they are freed.
     final class Watched: Sendable {
         private struct Entry: @unchecked Sendable { weak var channel: (any Channel)? }
-        private let entries = Mutex<[Entry]>([])
+        private let entries = NIOLockedValueBox<[Entry]>([])
 
         /// Watches the channels of every connection the relay has open now.
         func addOpen(of relay: Relay) {
-            let channels = relay.connections.withLock { $0.values.compactMap(\.channel) }
-            entries.withLock { e in for c in channels { e.append(Entry(channel: c)) } }
+            let channels = relay.connections.withLockedValue { $0.values.compactMap(\.channel) }
+            entries.withLockedValue { e in for c in channels { e.append(Entry(channel: c)) } }
         }
 
-        var count: Int { entries.withLock { $0.count } }
-        var alive: Int { entries.withLock { $0.count { $0.channel != nil } } }
+        var count: Int { entries.withLockedValue { $0.count } }
+        var alive: Int { entries.withLockedValue { $0.count { $0.channel != nil } } }
     }
 
     @Test func aClosedWebSocketIsFreed() async throws {

@@ -290,7 +290,7 @@ extension ClientFrame {
         #expect(!c.isDead)
         c.send(.pong(.init()))
         #expect(c.isDead)
-        #expect(c.machine.withLock { $0.phase } == .closed)
+        #expect(c.machine.withLockedValue { $0.phase } == .closed)
     }
 
     @Test func joinCodesAreSixDigitsAndUnique() {

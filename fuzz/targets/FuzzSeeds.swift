@@ -67,6 +67,15 @@ extension FuzzTargets {
             let who = Identity(agreementKey: try! Curve25519.KeyAgreement.PrivateKey(rawRepresentation: (0..<32).map { UInt8($0 + 9) }))
             return [KnownKeysFile.encode(KnownKeys()),
                     KnownKeysFile.encode(KnownKeys(entries: [.init(roomID: roomID, name: "ada", identity: who.publicIdentity, firstSeen: now)]))]
+        case "relay-http-headers":
+            let nonce = Base64.encode([UInt8](repeating: 9, count: 16), alphabet: .url, padded: false)
+            let signature = try! signer.signature(for: SignedPayload.logExport(roomID: roomID, after: 3, time: 1_700_000_000, nonce: nonce))
+            let request = LogExportRequest(after: 3, format: .jsonl, key: signer.publicKey.rawRepresentation, time: 1_700_000_000,
+                                           nonce: nonce, signature: signature)
+            let export = "?" + request.query.map { "\($0.name)=\($0.value)" }.joined(separator: "&") + "\r\n"
+                + request.headers.map { "\($0.name): \($0.value)\r\n" }.joined()
+            return utf8(export, export + "Host: 127.0.0.1:5000\r\nOrigin: http://127.0.0.1:5000\r\n",
+                        export + "Host: [::1]:8443\r\nOrigin: ws://127.0.0.1\r\n", export + "Host: relay.example.org\r\nOrigin: null\r\n")
         default:
             return []
         }

@@ -36,6 +36,7 @@ public enum FuzzTargets {
         "envelope": envelope,
         "group-commit": groupCommit,
         "known-keys": knownKeys,
+        "relay-http-headers": relayHTTPHeaders,
     ]
 
     public static var names: [String] { all.keys.sorted() }
@@ -57,6 +58,7 @@ public enum FuzzTargets {
         case "envelope": (try? Envelope.open(bytes)) != nil
         case "group-commit": (try? GroupCommit(parsing: bytes)) != nil
         case "known-keys": (try? KnownKeysFile.decode(bytes)) != nil
+        case "relay-http-headers": (try? LogExportRequest(query: httpRequest(bytes).query, headers: httpRequest(bytes).headers)) != nil
         default: false
         }
     }
@@ -186,5 +188,47 @@ public enum FuzzTargets {
         guard let keys = try? KnownKeysFile.decode(bytes) else { return }
         let again = try? KnownKeysFile.decode(KnownKeysFile.encode(keys))
         try require(again == keys, "a known-keys file written back does not read as itself")
+    }
+
+    // MARK: The relay's HTTP headers
+
+    /// A request's parts as the relay reads them, from lines of text (LF or CRLF): one `?QUERY`
+    /// line (`name=value` pairs joined by `&`, as Hummingbird splits them), `Name: value` header
+    /// lines, and nothing else.
+    static func httpRequest(_ bytes: [UInt8]) -> (query: [(name: String, value: String)], headers: [(name: String, value: String)]) {
+        var query = [(name: String, value: String)](), headers = [(name: String, value: String)]()
+        for raw in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+            let line = text(Array(raw.last == UInt8(ascii: "\r") ? raw.dropLast() : raw))
+            if line.hasPrefix("?") {
+                for pair in line.dropFirst().split(separator: "&") {
+                    let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                    query.append((String(parts[0]), parts.count > 1 ? String(parts[1]) : ""))
+                }
+            } else if let colon = line.firstIndex(of: ":") {
+                headers.append((String(line[..<colon]), String(line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" })))
+            }
+        }
+        return (query, headers)
+    }
+
+    /// The log export's query and signature headers (`LogExportRequest`), and a WebSocket
+    /// upgrade's `Origin` against the relay origin its `Host` names (`BrowserOrigin`,
+    /// `RelayOrigin.fromHost`).
+    @Sendable static func relayHTTPHeaders(_ bytes: [UInt8]) throws(Violation) {
+        let (query, headers) = httpRequest(bytes)
+        if let request = try? LogExportRequest(query: query, headers: headers) {
+            let again = try? LogExportRequest(query: request.query, headers: request.headers)
+            try require(again == request, "a log export request written back does not read as itself: \(request)")
+        }
+        func header(_ name: String) -> String? { headers.first { $0.name.lowercased() == name }?.value }
+        let relayOrigin = header("host").flatMap { RelayOrigin.fromHost($0, tls: false) }
+        if let relayOrigin {
+            try require(RelayOrigin.fromURL(relayOrigin) == relayOrigin, "a relay origin read again is another: \(relayOrigin)")
+        }
+        // A page's origin is let in only when it names this relay exactly.
+        if let origin = header("origin"), origin.lowercased().hasPrefix("http"),
+           BrowserOrigin.mayConnect(origin: origin, relayOrigins: relayOrigin.map { [$0] } ?? []) {
+            try require(RelayOrigin.fromURL(origin) == relayOrigin, "origin \(origin) let in for \(relayOrigin ?? "no relay origin")")
+        }
     }
 }

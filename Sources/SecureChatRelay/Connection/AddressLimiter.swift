@@ -1,5 +1,5 @@
+import NIOConcurrencyHelpers
 import SecureChatWire
-import Synchronization
 
 /// Limits kept per client address: open connections, knocks per minute, wrong join codes.
 final class AddressLimiter: Sendable {
@@ -11,19 +11,19 @@ final class AddressLimiter: Sendable {
         var exports: SlidingWindow
     }
 
-    private let state: Mutex<State>
+    private let state: NIOLockedValueBox<State>
     private let limits: RelayLimits
 
     init(limits: RelayLimits) {
         self.limits = limits
-        state = Mutex(State(knocks: SlidingWindow(window: 60, limit: limits.knocksPerMinute),
+        state = NIOLockedValueBox(State(knocks: SlidingWindow(window: 60, limit: limits.knocksPerMinute),
                             wrongCodes: SlidingWindow(window: limits.wrongCodeWindow, limit: limits.wrongCodes),
                             exports: SlidingWindow(window: 60, limit: limits.exportsPerMinute)))
     }
 
     /// Counts a new connection, or explains why the address has too many.
     func openConnection(_ address: String) -> ErrorFrame? {
-        state.withLock { s in
+        state.withLockedValue { s in
             let n = s.connections[address, default: 0]
             guard n < limits.connectionsPerAddress else {
                 return ErrorFrame(.tooManyConnections, "this address has \(n) connections open (limit \(limits.connectionsPerAddress))",
@@ -35,7 +35,7 @@ final class AddressLimiter: Sendable {
     }
 
     func closeConnection(_ address: String) {
-        state.withLock { s in
+        state.withLockedValue { s in
             let n = s.connections[address, default: 1] - 1
             s.connections[address] = n > 0 ? n : nil
         }
@@ -43,7 +43,7 @@ final class AddressLimiter: Sendable {
 
     /// Records a knock, or explains the limit.
     func knock(_ address: String, now: Double) -> ErrorFrame? {
-        state.withLock { s in
+        state.withLockedValue { s in
             guard s.knocks.allows(address, now: now) else {
                 return ErrorFrame(.rateLimited, "more than \(limits.knocksPerMinute) knocks a minute from this address",
                                   limit: .knocksPerMinute)
@@ -56,7 +56,7 @@ final class AddressLimiter: Sendable {
     /// Records a log export by `key` from `address`, or explains the limit (both are counted:
     /// one address cannot spread exports over many keys, nor one key over many addresses).
     func export(_ address: String, key: String, now: Double) -> String? {
-        state.withLock { s in
+        state.withLockedValue { s in
             guard s.exports.allows(address, now: now), s.exports.allows("key:" + key, now: now) else {
                 return "more than \(limits.exportsPerMinute) log exports a minute from this address or key; wait and try again"
             }
@@ -68,7 +68,7 @@ final class AddressLimiter: Sendable {
 
     /// Whether this address may try a join code now.
     func mayTryCode(_ address: String, now: Double) -> ErrorFrame? {
-        state.withLock { s in
+        state.withLockedValue { s in
             s.wrongCodes.allows(address, now: now) ? nil
                 : ErrorFrame(.rateLimited, "too many wrong join codes from this address; wait and try again",
                              limit: .wrongCodes)
@@ -76,12 +76,12 @@ final class AddressLimiter: Sendable {
     }
 
     func wrongCode(_ address: String, now: Double) {
-        state.withLock { $0.wrongCodes.record(address, now: now) }
+        state.withLockedValue { $0.wrongCodes.record(address, now: now) }
     }
 
     /// Forgets windows that have passed (run by the sweep, bounds memory).
     func prune(now: Double) {
-        state.withLock { s in
+        state.withLockedValue { s in
             s.knocks.pruneAll(now: now)
             s.wrongCodes.pruneAll(now: now)
             s.exports.pruneAll(now: now)

@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOWebSocket
 import SecureChatWire
@@ -37,7 +38,7 @@ final class RelayConnection: Sendable {
     let id: UInt64
     /// The client's IP address (no port): the key of the per-address limits.
     let address: String
-    let machine: Mutex<ConnectionStateMachine>
+    let machine: NIOLockedValueBox<ConnectionStateMachine>
     /// Messages of this connection queued for the committer.
     let inFlight = InFlightGate(limit: 256)
     /// When the connection opened (the auth deadline counts from here).
@@ -48,7 +49,7 @@ final class RelayConnection: Sendable {
     let channel: (any Channel)?
     /// Writes the connection's framed messages (see `FrameWriter`).
     private let writer: NIOLoopBound<FrameWriter>?
-    private let output: Mutex<Output>
+    private let output: NIOLockedValueBox<Output>
     /// The relay has sent its WebSocket close frame (at most one goes out).
     private let closeSent = Atomic<Bool>(false)
     private let outbox: Int
@@ -75,18 +76,18 @@ final class RelayConnection: Sendable {
         self.address = address
         self.control = control
         self.openedAt = openedAt
-        self.machine = Mutex(ConnectionStateMachine(challenge: challenge, relayID: relayID, origins: origins, settings: settings))
+        self.machine = NIOLockedValueBox(ConnectionStateMachine(challenge: challenge, relayID: relayID, origins: origins, settings: settings))
         self.outbox = outbox
         self.outboxBytes = outboxBytes
         self.slowReaderGrace = slowReaderGrace
         self.logger = logger
         self.channel = channel
         self.writer = writer
-        self.output = Mutex(Output())
+        self.output = NIOLockedValueBox(Output())
     }
 
-    var peer: Peer? { machine.withLock { $0.peer } }
-    var isDead: Bool { output.withLock { $0.dead } }
+    var peer: Peer? { machine.withLockedValue { $0.peer } }
+    var isDead: Bool { output.withLockedValue { $0.dead } }
 
     func send(_ frame: ServerFrame) { send(encoded: Self.encode(frame)) }
 
@@ -99,7 +100,7 @@ final class RelayConnection: Sendable {
     /// (it can then drain many connections of one event loop with one hop).
     func sendDeferred(encoded: ByteBuffer) -> Bool {
         enum Next { case nothing, drain, overflow }
-        let next: Next = output.withLock { o in
+        let next: Next = output.withLockedValue { o in
             if o.dead { return .nothing }
             if o.blocked {
                 o.waiting.append(.frame(encoded))
@@ -127,13 +128,13 @@ final class RelayConnection: Sendable {
 
     /// Sends `error` (if any) after what is queued, then closes.
     func close(_ error: ErrorFrame?, code: CloseReason = .policy) {
-        machine.withLock { $0.close() }
+        machine.withLockedValue { $0.close() }
         enqueue(.close(error, code: code))
     }
 
     private func enqueue(_ item: ControlItem) {
         enum Next { case nothing, flush, wake, overflow }
-        let next: Next = output.withLock { o in
+        let next: Next = output.withLockedValue { o in
             if o.dead { return .nothing }
             if o.blocked {
                 o.waiting.append(item)
@@ -162,7 +163,7 @@ final class RelayConnection: Sendable {
 
     /// For the control task: a frame written in order, even while blocked.
     func write(_ frame: ByteBuffer) {
-        let flush: Bool = output.withLock { o in
+        let flush: Bool = output.withLockedValue { o in
             guard !o.dead else { return false }
             o.ready.append(frame)
             if o.flushScheduled { return false }
@@ -175,7 +176,7 @@ final class RelayConnection: Sendable {
     /// For the control task: the next queued item, or nil, which unblocks the connection (the
     /// task then ends; the next replay or close starts another).
     func nextControlItem() -> ControlItem? {
-        output.withLock { o in
+        output.withLockedValue { o in
             guard !o.dead, !o.waiting.isEmpty else {
                 o.blocked = false
                 return nil
@@ -229,7 +230,7 @@ final class RelayConnection: Sendable {
     /// On the event loop: write the batch, flush once, and check that the socket keeps up.
     func drain() {
         guard let channel, let writer else { return }
-        let frames = output.withLock { o -> [ByteBuffer] in
+        let frames = output.withLockedValue { o -> [ByteBuffer] in
             o.flushScheduled = false
             defer { o.ready.removeAll(keepingCapacity: true) }
             return o.ready
@@ -249,12 +250,12 @@ final class RelayConnection: Sendable {
     /// promises, so that a client that reads again learns why. A client that does not answer the
     /// close within `slowReaderGrace` seconds is closed regardless.
     private func cutOff() {
-        let dropped = output.withLock { o -> Int? in
+        let dropped = output.withLockedValue { o -> Int? in
             defer { o.dead = true; o.ready = []; o.waiting = [] }
             return o.dead ? nil : o.ready.count + o.waiting.count
         }
         guard let dropped else { return }
-        machine.withLock { $0.close() }
+        machine.withLockedValue { $0.close() }
         logger?.notice("slow reader cut off", metadata: ["conn": "\(id)", "dropped_frames": "\(dropped)",
                                                          "reason": "\(ErrorCode.slowReader.rawValue)"])
         guard let channel else { return }

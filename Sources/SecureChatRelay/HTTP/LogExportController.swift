@@ -18,7 +18,6 @@ struct LogExportController {
     static let pageSize = 10_000
     static let chunkRows = 256
     static let clockSkew: Int64 = 300
-    static let nonceBytes = 16...64
 
     func addRoutes(to router: Router<RelayRequestContext>) {
         router.get("/api/rooms/:room/log") { request, context -> Response in
@@ -32,27 +31,22 @@ struct LogExportController {
             PageController.respond(status, type: "text/plain; charset=utf-8", message + "\n")
         }
         guard Validation.isRoomID(room) else { return fail(.notFound, "not a room id") }
-        let query = request.uri.queryParameters
-        let afterText = query.get("after") ?? "0"
-        guard let after = Int64(afterText), after >= 0 else { return fail(.badRequest, "after must be a sequence number") }
-        let jsonLines = query.get("format") == "jsonl"
-        guard let keyText = request.headers[.init("X-Securechat-Key")!], let key = Base64URL.decode(keyText), key.count == 32,
-              let timeText = request.headers[.init("X-Securechat-Time")!], let time = Int64(timeText),
-              let nonce = request.headers[.init("X-Securechat-Nonce")!],
-              let sigText = request.headers[.init("X-Securechat-Signature")!], let signature = Base64URL.decode(sigText)
-        else {
-            return fail(.unauthorized, "sign the request: X-Securechat-Key, X-Securechat-Time, X-Securechat-Nonce, X-Securechat-Signature")
+        let asked: LogExportRequest
+        do throws(LogExportRequest.Failure) {
+            asked = try LogExportRequest(query: request.uri.queryParameters.map { (String($0.key), String($0.value)) },
+                                         headers: request.headers.map { ($0.name.rawName, $0.value) })
+        } catch {
+            return fail(error.isBadRequest ? .badRequest : .unauthorized, error.description)
         }
-        guard let nonceBytes = Base64URL.decode(nonce), Self.nonceBytes.contains(nonceBytes.count) else {
-            return fail(.unauthorized, "X-Securechat-Nonce must be 16 to 64 random bytes, base64url")
-        }
+        let (after, time, nonce, key) = (asked.after, asked.time, asked.nonce, asked.key)
+        let keyText = Base64URL.encode(key)
         let now = Relay.now
         // `time` is anything a client wrote; the distance is computed without trapping.
         guard CheckedNumbers.isWithin(time, Self.clockSkew, of: CheckedNumbers.seconds(now)) else {
             return fail(.unauthorized, "X-Securechat-Time is too far from the relay's clock")
         }
         guard let pub = try? Curve25519.Signing.PublicKey(rawRepresentation: key),
-              pub.isValidSignature(signature, for: SignedPayload.logExport(roomID: room, after: after, time: time, nonce: nonce))
+              pub.isValidSignature(asked.signature, for: asked.signedPayload(roomID: room))
         else { return fail(.unauthorized, "the signature does not verify") }
         if let refusal = relay.limiter.export(address, key: keyText, now: now) {
             var response = fail(.tooManyRequests, refusal)
@@ -70,7 +64,7 @@ struct LogExportController {
             guard try await relay.store.member(room, key) != nil else { return fail(.forbidden, "only members may export the log") }
             let end = try await relay.store.exportEnd(room, after: after, rows: Self.pageSize, bytes: relay.configuration.limits.exportBytes)
             var headers = HTTPFields()
-            headers[.contentType] = jsonLines ? "application/jsonl" : "text/plain; charset=utf-8"
+            headers[.contentType] = asked.format == .jsonl ? "application/jsonl" : "text/plain; charset=utf-8"
             headers[.init("X-Securechat-Last-Seq")!] = String(end ?? after)
             headers[.cacheControl] = "no-store"
             relay.logger.info("log exported", metadata: ["room": "\(room)", "after": "\(after)", "through": "\(end ?? after)"])
@@ -83,7 +77,7 @@ struct LogExportController {
                     guard let last = rows.last else { break }
                     var chunk = ByteBuffer()
                     for m in rows {
-                        if jsonLines {
+                        if asked.format == .jsonl {
                             let line = ServerFrame.Message(roomID: room, seq: m.seq, sender: WireBytes(m.sender), clientID: m.clientID,
                                                            ciphertext: m.ciphertext, time: m.time)
                             chunk.writeBytes(FrameCoding.encode(.message(line)))

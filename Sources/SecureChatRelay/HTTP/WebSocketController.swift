@@ -2,10 +2,10 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdWebSocket
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOWebSocket
 import SecureChatWire
-import Synchronization
 
 /// The request context of every route: Hummingbird's, plus the WebSocket handler reference and
 /// the channel (for the client's address, and to cut off a connection that stops reading).
@@ -39,15 +39,15 @@ public struct RelayRequestContext: RequestContext, WebSocketRequestContext, Remo
 
     /// Holds the context's handler reference until the connection closes.
     final class UpgradeSlot: Sendable {
-        private let slot = Mutex<WebSocketHandlerReference<RelayRequestContext>?>(WebSocketHandlerReference())
+        private let slot = NIOLockedValueBox<WebSocketHandlerReference<RelayRequestContext>?>(WebSocketHandlerReference())
 
         /// The reference while the connection lives; afterwards a fresh, empty one.
-        var reference: WebSocketHandlerReference<RelayRequestContext> { slot.withLock { $0 } ?? WebSocketHandlerReference() }
+        var reference: WebSocketHandlerReference<RelayRequestContext> { slot.withLockedValue { $0 } ?? WebSocketHandlerReference() }
 
-        func release() { slot.withLock { $0 = nil } }
+        func release() { slot.withLockedValue { $0 = nil } }
 
         /// Whether the reference is still held (tests: released after the close).
-        var isHeld: Bool { slot.withLock { $0 != nil } }
+        var isHeld: Bool { slot.withLockedValue { $0 != nil } }
     }
 
     /// Whether this context still holds its handler reference (tests).

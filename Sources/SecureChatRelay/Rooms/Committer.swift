@@ -1,9 +1,9 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import SecureChatGroup
 import SecureChatWire
-import Synchronization
 
 /// Writes messages and key rotations to the database in arrival order, many per transaction
 /// when they arrive faster than one transaction takes (group commit), and only then
@@ -83,7 +83,7 @@ final class Committer: @unchecked Sendable {
                                                 clientID: $0.clientID)) }
         }
         let rows = results.count { if case .committed = $0 { true } else { false } }
-        if rows > 0 { relay.unCheckpointed.withLock { $0.rows += rows } }
+        if rows > 0 { relay.unCheckpointed.withLockedValue { $0.rows += rows } }
         for (p, result) in zip(batch, results) { relay.committed(p, result) }
     }
 }
@@ -130,7 +130,7 @@ extension Relay {
             break
         case .admit(let member, let knockID):
             guard let k = knocks.take(knockID, room: room) else { return }
-            k.connection.machine.withLock { $0.knockEnded(k.id) }
+            k.connection.machine.withLockedValue { $0.knockEnded(k.id) }
             k.connection.send(.approved(.init(roomID: room, commit: WireBytes(commit.bytes))))
             logger.info("knock approved", metadata: ["room": "\(room)", "knock": "\(k.id)"])
             hub.broadcast(.event(.init(roomID: room, event: .approve, member: WireBytes(member.signingKey),

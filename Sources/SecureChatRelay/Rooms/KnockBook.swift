@@ -1,6 +1,6 @@
+import NIOConcurrencyHelpers
 import SecureChatCrypto
 import SecureChatWire
-import Synchronization
 
 /// A pending request to join an approval room. Lives in memory only.
 struct Knock: Sendable {
@@ -30,8 +30,8 @@ final class KnockBook: Sendable {
         var expiresAt: Int64 = 0
     }
 
-    private let knocks = Mutex<[String: Knock]>([:])
-    private let codes = Mutex(Codes())
+    private let knocks = NIOLockedValueBox<[String: Knock]>([:])
+    private let codes = NIOLockedValueBox(Codes())
 
     // MARK: Knocks
 
@@ -40,18 +40,18 @@ final class KnockBook: Sendable {
         let knock = Knock(id: Base64URL.encode(SecureRandom.bytes(16)), room: room, connection: connection, peer: peer, binding: binding,
                           name: name,
                           note: note, time: Int64(now), expiresAt: now + timeout)
-        knocks.withLock { $0[knock.id] = knock }
+        knocks.withLockedValue { $0[knock.id] = knock }
         return knock
     }
 
     /// A pending knock of `room`, left in place.
     func peek(_ id: String, room: String) -> Knock? {
-        knocks.withLock { knocks in knocks[id].flatMap { $0.room == room ? $0 : nil } }
+        knocks.withLockedValue { knocks in knocks[id].flatMap { $0.room == room ? $0 : nil } }
     }
 
     /// Removes and returns a pending knock of `room`.
     func take(_ id: String, room: String) -> Knock? {
-        knocks.withLock { knocks in
+        knocks.withLockedValue { knocks in
             guard let k = knocks[id], k.room == room else { return nil }
             knocks[id] = nil
             return k
@@ -59,12 +59,12 @@ final class KnockBook: Sendable {
     }
 
     func pending(in room: String) -> [Knock] {
-        knocks.withLock { $0.values.filter { $0.room == room }.sorted { $0.time < $1.time } }
+        knocks.withLockedValue { $0.values.filter { $0.room == room }.sorted { $0.time < $1.time } }
     }
 
     /// Knocks that timed out, removed.
     func takeExpired(now: Double) -> [Knock] {
-        knocks.withLock { knocks in
+        knocks.withLockedValue { knocks in
             let expired = knocks.values.filter { $0.expiresAt <= now }
             for k in expired { knocks[k.id] = nil }
             return expired
@@ -73,7 +73,7 @@ final class KnockBook: Sendable {
 
     /// The knocks of a connection that went away, removed.
     func take(from connection: RelayConnection) -> [Knock] {
-        knocks.withLock { knocks in
+        knocks.withLockedValue { knocks in
             let mine = knocks.values.filter { $0.connection === connection }
             for k in mine { knocks[k.id] = nil }
             return mine
@@ -81,7 +81,7 @@ final class KnockBook: Sendable {
     }
 
     func takeAll(in room: String) -> [Knock] {
-        knocks.withLock { knocks in
+        knocks.withLockedValue { knocks in
             let inRoom = knocks.values.filter { $0.room == room }
             for k in inRoom { knocks[k.id] = nil }
             return inRoom
@@ -90,14 +90,14 @@ final class KnockBook: Sendable {
 
     /// Whether `member` already has a knock pending on `room`.
     func isKnocking(_ member: [UInt8], on room: String) -> Bool {
-        knocks.withLock { $0.values.contains { $0.room == room && $0.peer.signingKey == member } }
+        knocks.withLockedValue { $0.values.contains { $0.room == room && $0.peer.signingKey == member } }
     }
 
     // MARK: Join codes
 
     /// New codes for every room in `rooms`, valid until `expiresAt`; rooms not listed lose theirs.
     func rotateCodes(rooms: [String], expiresAt: Int64) -> [(room: String, code: String)] {
-        codes.withLock { codes in
+        codes.withLockedValue { codes in
             codes = Codes(expiresAt: expiresAt)
             return rooms.compactMap { room in Self.assign(room, in: &codes).map { (room, $0) } }
         }
@@ -105,16 +105,16 @@ final class KnockBook: Sendable {
 
     /// The room's code, made now if it has none (a room created since the last rotation).
     func code(for room: String) -> (code: String, expiresAt: Int64)? {
-        codes.withLock { codes in
+        codes.withLockedValue { codes in
             if let c = codes.byRoom[room] { return (c, codes.expiresAt) }
             return Self.assign(room, in: &codes).map { ($0, codes.expiresAt) }
         }
     }
 
-    func room(forCode code: String) -> String? { codes.withLock { $0.byCode[code] } }
+    func room(forCode code: String) -> String? { codes.withLockedValue { $0.byCode[code] } }
 
     func forgetCode(of room: String) {
-        codes.withLock { codes in
+        codes.withLockedValue { codes in
             if let c = codes.byRoom.removeValue(forKey: room) { codes.byCode[c] = nil }
         }
     }

@@ -41,7 +41,7 @@ extension Relay {
             }
             let k = knocks.add(room: room.id, connection: conn, peer: peer, binding: f.binding.bytes, name: f.name ?? peer.name, note: f.note, now: now,
                                timeout: configuration.knockTimeout)
-            conn.machine.withLock { $0.didKnock(room: room.id, knockID: k.id) }
+            conn.machine.withLockedValue { $0.didKnock(room: room.id, knockID: k.id) }
             conn.send(.knocked(.init(roomID: room.id, knockID: k.id, expiresAt: CheckedNumbers.seconds(k.expiresAt))))
             hub.broadcast(k.notice, to: room.id)
             logger.info("knock", metadata: ["conn": "\(conn.id)", "room": "\(room.id)", "knock": "\(k.id)",
@@ -56,7 +56,7 @@ extension Relay {
         guard let k = knocks.take(f.knockID, room: f.roomID) else {
             return refuse(ErrorFrame(.knockNotFound, "no such knock pending in this room", roomID: f.roomID), conn)
         }
-        k.connection.machine.withLock { $0.knockEnded(k.id) }
+        k.connection.machine.withLockedValue { $0.knockEnded(k.id) }
         k.connection.send(.denied(.init(roomID: f.roomID, reason: f.reason)))
         logger.info("knock denied", metadata: ["conn": "\(conn.id)", "room": "\(f.roomID)", "knock": "\(k.id)"])
         hub.broadcast(.event(.init(roomID: f.roomID, event: .deny, member: WireBytes(k.peer.signingKey), name: k.name,
@@ -66,7 +66,7 @@ extension Relay {
     /// Ends knocks nobody answered in time.
     func expireKnocks(now: Double) {
         for k in knocks.takeExpired(now: now) {
-            k.connection.machine.withLock { $0.knockEnded(k.id) }
+            k.connection.machine.withLockedValue { $0.knockEnded(k.id) }
             k.connection.send(.error(.init(.knockTimeout, "nobody answered the knock in time", roomID: k.room)))
             logger.info("knock timed out", metadata: ["room": "\(k.room)", "knock": "\(k.id)"])
             hub.broadcast(.event(.init(roomID: k.room, event: .knockExpired, member: WireBytes(k.peer.signingKey), name: k.name,

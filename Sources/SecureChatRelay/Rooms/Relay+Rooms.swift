@@ -19,7 +19,7 @@ extension Relay {
             let commit = try GroupCommit(parsing: f.commit.bytes)
             let room = try await store.createRoom(record, owner: owner, genesis: commit, address: conn.address,
                                                   roomsPerAddress: configuration.limits.roomsPerAddress, now: t)
-            store.groups.withLock { $0[room.id] = genesis }
+            store.groups.withLockedValue { $0[room.id] = genesis }
             if room.policy == .approval { _ = knocks.code(for: room.id) }
             logger.info("room created", metadata: ["conn": "\(conn.id)", "room": "\(room.id)", "policy": "\(room.policy.rawValue)",
                                                    "ttl": "\(ttl)", "max_members": "\(maxMembers)"])
@@ -49,7 +49,7 @@ extension Relay {
                 case .approval:
                     return refuse(ErrorFrame(.notMember, "this is an approval room: knock and wait for a member to approve", roomID: room.id), conn)
                 case .open:
-                    let challenge = conn.machine.withLock { $0.challenge }
+                    let challenge = conn.machine.withLockedValue { $0.challenge }
                     guard let proof = f.proof, let accessKey = room.accessKey,
                           let key = try? Curve25519.Signing.PublicKey(rawRepresentation: accessKey),
                           key.isValidSignature(proof.bytes, for: SignedPayload.join(challenge: challenge, signingKey: peer.signingKey)) else {
@@ -69,7 +69,7 @@ extension Relay {
             let members = try await store.members(room.id)
             let pending = room.policy == .approval ? knocks.pending(in: room.id) : []
             let code = room.policy == .approval ? knocks.code(for: room.id) : nil
-            let alive = conn.machine.withLock { m in
+            let alive = conn.machine.withLockedValue { m in
                 guard m.phase == .authenticated else { return false }
                 m.didJoin(room.id)
                 return true
@@ -92,7 +92,7 @@ extension Relay {
             }
             guard registered else {
                 // Removed (or left from another connection) while this join was under way.
-                conn.machine.withLock { $0.didLeave(room.id) }
+                conn.machine.withLockedValue { $0.didLeave(room.id) }
                 let removed = try await store.wasRemoved(room.id, peer.signingKey)
                 return refuse(removed ? ErrorFrame(.removed, "you were removed from this room", roomID: room.id)
                                       : ErrorFrame(.notMember, "your membership of this room ended", roomID: room.id), conn)
@@ -109,7 +109,7 @@ extension Relay {
     /// database has ended the membership.
     func detach(member: [UInt8], from room: String, farewell: ServerFrame) {
         for c in hub.revoke(member: member, in: room) {
-            c.machine.withLock { $0.didLeave(room) }
+            c.machine.withLockedValue { $0.didLeave(room) }
             c.send(farewell)
         }
     }
@@ -123,11 +123,11 @@ extension Relay {
                 let event = ServerFrame.event(.init(roomID: room, event: .expire, time: Int64(now)))
                 let joined = hub.remove(room: room)
                 for c in joined {
-                    c.machine.withLock { $0.didLeave(room) }
+                    c.machine.withLockedValue { $0.didLeave(room) }
                     c.send(event)
                 }
                 for k in knocks.takeAll(in: room) {
-                    k.connection.machine.withLock { $0.knockEnded(k.id) }
+                    k.connection.machine.withLockedValue { $0.knockEnded(k.id) }
                     k.connection.send(.error(.init(.roomExpired, "the room expired", roomID: room)))
                 }
                 logger.info("room expired", metadata: ["room": "\(room)", "joined": "\(joined.count)"])

@@ -1,6 +1,6 @@
+import NIOConcurrencyHelpers
 import NIOCore
 import SecureChatWire
-import Synchronization
 
 /// The live side of rooms: which connections have joined which room, who is online, and the last
 /// committed sequence number. Joining, fan-out and leaving all happen under one lock, which is what
@@ -33,11 +33,11 @@ final class RoomHub: Sendable {
     /// still holds.
     struct Ticket: Sendable, Equatable { fileprivate let revocations: Int }
 
-    private let rooms = Mutex<[String: LiveRoom]>([:])
+    private let rooms = NIOLockedValueBox<[String: LiveRoom]>([:])
 
     /// Taken before a join reads whether `member` belongs to `room`.
     func ticket(room: String, member: [UInt8]) -> Ticket {
-        rooms.withLock { Ticket(revocations: $0[room]?.revocations[member] ?? 0) }
+        rooms.withLockedValue { Ticket(revocations: $0[room]?.revocations[member] ?? 0) }
     }
 
     /// Registers `connection` in `room`, unless `member`'s membership ended since `ticket` was
@@ -47,7 +47,7 @@ final class RoomHub: Sendable {
     /// came online.
     func join(_ connection: RelayConnection, room: String, member: [UInt8], ticket: Ticket, committedSeq: Int64, after: Int64,
               time: Int64, prelude: (_ through: Int64, _ online: Set<[UInt8]>) -> [ServerFrame]) -> Bool {
-        rooms.withLock { rooms in
+        rooms.withLockedValue { rooms in
             var live = rooms[room] ?? LiveRoom()
             guard live.revocations[member] ?? 0 == ticket.revocations else { return false }
             let through = max(live.lastSeq, committedSeq)
@@ -70,7 +70,7 @@ final class RoomHub: Sendable {
     /// connection of it is unregistered, and any join that read the membership before now will
     /// not register. Returns the connections that were joined, for the caller to tell.
     func revoke(member: [UInt8], in room: String) -> [RelayConnection] {
-        rooms.withLock { rooms in
+        rooms.withLockedValue { rooms in
             var live = rooms[room] ?? LiveRoom()
             live.revocations[member, default: 0] += 1
             let gone = live.joined.filter { $0.value.member == member }
@@ -87,7 +87,7 @@ final class RoomHub: Sendable {
 
     /// Unregisters a connection from a room; announces the member offline if that was its last one.
     func leave(_ connection: RelayConnection, room: String) {
-        rooms.withLock { rooms in
+        rooms.withLockedValue { rooms in
             guard var live = rooms[room], let reg = live.joined.removeValue(forKey: connection.id) else { return }
             let count = live.online[reg.member, default: 1] - 1
             live.online[reg.member] = count > 0 ? count : nil
@@ -101,7 +101,7 @@ final class RoomHub: Sendable {
 
     /// Every connection of `member` joined to `room`.
     func connections(of member: [UInt8], in room: String) -> [RelayConnection] {
-        rooms.withLock { rooms in
+        rooms.withLockedValue { rooms in
             rooms[room]?.joined.values.filter { $0.member == member }.map(\.connection) ?? []
         }
     }
@@ -109,7 +109,7 @@ final class RoomHub: Sendable {
     /// Sends a frame to every connection joined to `room` (but `except`).
     func broadcast(_ frame: ServerFrame, to room: String, except: UInt64? = nil) {
         let encoded = RelayConnection.encode(frame)
-        rooms.withLock { rooms in
+        rooms.withLockedValue { rooms in
             guard let live = rooms[room] else { return }
             for (id, r) in live.joined where id != except { r.connection.send(encoded: encoded) }
         }
@@ -123,7 +123,7 @@ final class RoomHub: Sendable {
     func deliver(room: String, seq: Int64, build: (Registration) -> ByteBuffer?) -> Int {
         var given = 0
         var drains: [ObjectIdentifier: (loop: any EventLoop, connections: [RelayConnection])] = [:]
-        rooms.withLock { rooms in
+        rooms.withLockedValue { rooms in
             var live = rooms[room] ?? LiveRoom()
             live.lastSeq = max(live.lastSeq, seq)
             rooms[room] = live
@@ -141,19 +141,19 @@ final class RoomHub: Sendable {
     }
 
     /// Rooms with at least one connection joined.
-    var joinedRoomCount: Int { rooms.withLock { $0.values.count { !$0.joined.isEmpty } } }
+    var joinedRoomCount: Int { rooms.withLockedValue { $0.values.count { !$0.joined.isEmpty } } }
 
     func isOnline(_ member: [UInt8], in room: String) -> Bool {
-        rooms.withLock { $0[room]?.online[member] != nil }
+        rooms.withLockedValue { $0[room]?.online[member] != nil }
     }
 
     /// Forgets a room; returns the connections that were joined to it.
     func remove(room: String) -> [RelayConnection] {
-        rooms.withLock { rooms in
+        rooms.withLockedValue { rooms in
             rooms.removeValue(forKey: room)?.joined.values.map(\.connection) ?? []
         }
     }
 
     /// Rooms with a live entry (for tests and metrics).
-    var liveRoomCount: Int { rooms.withLock { $0.count } }
+    var liveRoomCount: Int { rooms.withLockedValue { $0.count } }
 }

@@ -127,7 +127,7 @@ extension Relay {
     /// syncs the restarted WAL (about half a millisecond on this project's build machine), and
     /// that showed in the relay's latency tail.
     func checkpointIfDue(now: Double) async {
-        let due = unCheckpointed.withLock { u in
+        let due = unCheckpointed.withLockedValue { u in
             guard u.rows >= Self.checkpointRows || (u.rows > 0 && now - u.since >= 60) else { return false }
             u = (0, now)
             return true

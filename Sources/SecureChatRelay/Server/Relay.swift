@@ -1,4 +1,5 @@
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import SecureChatCrypto
 import SecureChatGroup
@@ -27,11 +28,11 @@ public final class Relay: Sendable {
     let exportNonces = NonceBook()
     let logger: Logger
     /// Open connections by id (internal: tests check that closed ones leave).
-    let connections = Mutex<[UInt64: RelayConnection]>([:])
+    let connections = NIOLockedValueBox<[UInt64: RelayConnection]>([:])
     private let nextConnectionID = Atomic<UInt64>(1)
     private let shuttingDown = Atomic<Bool>(false)
     /// Rows committed since the last checkpoint, and when that was.
-    let unCheckpointed = Mutex<(rows: Int, since: Double)>((0, Relay.now))
+    let unCheckpointed = NIOLockedValueBox<(rows: Int, since: Double)>((0, Relay.now))
 
     /// Opens (creating on first run) the database and applies its migrations.
     public init(configuration: RelayConfiguration) throws {
@@ -59,7 +60,7 @@ public final class Relay: Sendable {
     }
 
     /// Open connections (for tests, and the idle-connection benchmark).
-    public var connectionCount: Int { connections.withLock { $0.count } }
+    public var connectionCount: Int { connections.withLockedValue { $0.count } }
 
     // MARK: Connections
 
@@ -94,7 +95,7 @@ public final class Relay: Sendable {
             conn.close(refusal, code: .tryAgainLater)
             return conn
         }
-        connections.withLock { $0[connID] = conn }
+        connections.withLockedValue { $0[connID] = conn }
         metrics.connections.increment()
         metrics.connectionsOpened.increment()
         logger.debug("connection opened", metadata: ["conn": "\(connID)"])
@@ -104,11 +105,11 @@ public final class Relay: Sendable {
 
     /// The connection is gone: it leaves its rooms (presence), its knocks are withdrawn.
     func closed(_ conn: RelayConnection) {
-        let registered = connections.withLock { $0.removeValue(forKey: conn.id) != nil }
+        let registered = connections.withLockedValue { $0.removeValue(forKey: conn.id) != nil }
         guard registered else { return }
         metrics.connections.decrement()
         limiter.closeConnection(conn.address)
-        let joined = conn.machine.withLock { m in
+        let joined = conn.machine.withLockedValue { m in
             let rooms = m.joined
             m.close()
             return rooms
@@ -125,7 +126,7 @@ public final class Relay: Sendable {
     /// Waits up to `grace` for them to finish writing.
     public func announceShutdown(grace: Duration = .seconds(2)) async {
         shuttingDown.store(true, ordering: .relaxed)
-        let all = connections.withLock { Array($0.values) }
+        let all = connections.withLockedValue { Array($0.values) }
         logger.info("shutting down", metadata: ["connections": "\(all.count)"])
         for c in all {
             c.send(.bye(.init(reason: "the relay is shutting down")))
@@ -156,9 +157,9 @@ public final class Relay: Sendable {
         let action: ConnectionStateMachine.Action
         do {
             let frame = try FrameCoding.decodeClientFrame(text.readableBytesView)
-            action = conn.machine.withLock { $0.receive(frame, now: now) }
+            action = conn.machine.withLockedValue { $0.receive(frame, now: now) }
         } catch {
-            action = conn.machine.withLock { $0.receiveUndecodable(error, now: now) }
+            action = conn.machine.withLockedValue { $0.receiveUndecodable(error, now: now) }
         }
         switch action {
         case .none, .reply, .fail, .authenticated:
@@ -195,13 +196,13 @@ public final class Relay: Sendable {
     }
 
     func receiveOversized(_ conn: RelayConnection, bytes: Int) {
-        let action = conn.machine.withLock { $0.receiveOversized(bytes: bytes, now: Self.now) }
+        let action = conn.machine.withLockedValue { $0.receiveOversized(bytes: bytes, now: Self.now) }
         logger.info("frame refused", metadata: ["conn": "\(conn.id)", "bytes": "\(bytes)", "limit": "frame_bytes"])
         respond(action, on: conn)
     }
 
     func receiveBinary(_ conn: RelayConnection) {
-        let action = conn.machine.withLock {
+        let action = conn.machine.withLockedValue {
             $0.receiveUndecodable(.malformed("binary frames are not part of the protocol: send JSON text"), now: Self.now)
         }
         respond(action, on: conn)
@@ -209,15 +210,15 @@ public final class Relay: Sendable {
 
     /// A WebSocket ping to every connection (clients answer with pong by the protocol's rules).
     func pingConnections() {
-        for conn in connections.withLock({ Array($0.values) }) { conn.ping() }
+        for conn in connections.withLockedValue({ Array($0.values) }) { conn.ping() }
     }
 
     /// Closes connections that have not authenticated within the auth timeout (run by the sweep).
     func enforceAuthDeadline(now: Double) {
-        let late = connections.withLock { all in
+        let late = connections.withLockedValue { all in
             all.values.filter { $0.openedAt + configuration.authTimeout <= now }
         }
-        for conn in late { respond(conn.machine.withLock { $0.authDeadlinePassed() }, on: conn) }
+        for conn in late { respond(conn.machine.withLockedValue { $0.authDeadlinePassed() }, on: conn) }
     }
 
     /// The actions that need nothing but this connection.

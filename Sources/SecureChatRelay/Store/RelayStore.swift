@@ -1,9 +1,9 @@
 import Foundation
 import GRDB
+import NIOConcurrencyHelpers
 import SecureChatCrypto
 import SecureChatGroup
 import SecureChatWire
-import Synchronization
 
 /// A room as the relay stores it.
 struct RoomRecord: Sendable, Equatable {
@@ -105,7 +105,7 @@ final class RelayStore: Sendable {
     private let checkpointer: DatabaseQueue
     /// Each room's group state as its stored chain gives it, for the commit loop (which alone
     /// extends chains) to check new commits against. Filled on first use, dropped with the room.
-    let groups = Mutex<[String: GroupState]>([:])
+    let groups = NIOLockedValueBox<[String: GroupState]>([:])
 
     init(path: String) throws {
         var config = Configuration()
@@ -324,7 +324,7 @@ final class RelayStore: Sendable {
     /// Forgets a room: its members and history go with it (foreign keys cascade).
     func deleteRoom(_ id: String) async throws {
         try await pool.write { db in try db.execute(sql: "DELETE FROM rooms WHERE id = ?", arguments: [id]) }
-        _ = groups.withLock { $0.removeValue(forKey: id) }
+        _ = groups.withLockedValue { $0.removeValue(forKey: id) }
     }
 
     static func insertCommit(_ db: Database, room: String, seq: Int64, _ c: GroupCommit, time: Int64) throws {
@@ -454,7 +454,7 @@ final class RelayStore: Sendable {
             try Self.immediateTransaction(db) { try commitRows(batch, db, quota: quota) }
         }
         if !states.isEmpty {
-            groups.withLock { groups in
+            groups.withLockedValue { groups in
                 for (room, state) in states { if let state { groups[room] = state } }
             }
         }
@@ -559,7 +559,7 @@ final class RelayStore: Sendable {
             case .group(_, let commit, let effect, let time):
                 let state: GroupState
                 if let cached = states[room.id] ?? nil { state = cached } else {
-                    guard let loaded = try groups.withLock({ $0[room.id] }) ?? Self.groupState(db, room.id) else {
+                    guard let loaded = try groups.withLockedValue({ $0[room.id] }) ?? Self.groupState(db, room.id) else {
                         results.append(.failed(ErrorFrame(.badCommit, "this room has no group state", roomID: room.id)))
                         continue
                     }

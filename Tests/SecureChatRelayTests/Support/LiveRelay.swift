@@ -2,19 +2,19 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import NIOConcurrencyHelpers
 import NIOSSL
 import SecureChatCore
 import SecureChatCrypto
 @testable import SecureChatRelay
 import SecureChatWire
-import Synchronization
 import Testing
 
 /// Log lines of one relay, kept in memory so that tests can search them.
 final class LogCapture: Sendable {
-    private let lines = Mutex<[String]>([])
-    var all: [String] { lines.withLock { $0 } }
-    func append(_ line: String) { lines.withLock { $0.append(line) } }
+    private let lines = NIOLockedValueBox<[String]>([])
+    var all: [String] { lines.withLockedValue { $0 } }
+    func append(_ line: String) { lines.withLockedValue { $0.append(line) } }
     var text: String { all.joined(separator: "\n") }
 }
 
@@ -40,9 +40,9 @@ struct CapturingLogHandler: LogHandler {
 /// Plaintexts and keys a test has used: none of them may ever appear in the relay's database
 /// file or logs.
 final class Secrets: Sendable {
-    private let values = Mutex<[(what: String, bytes: [UInt8])]>([])
+    private let values = NIOLockedValueBox<[(what: String, bytes: [UInt8])]>([])
 
-    func add(_ what: String, _ bytes: [UInt8]) { values.withLock { $0.append((what, bytes)) } }
+    func add(_ what: String, _ bytes: [UInt8]) { values.withLockedValue { $0.append((what, bytes)) } }
     func add(_ what: String, text: String) { add(what, Array(text.utf8)) }
 
     /// A room key in every form it could leak in: raw, hex, base64url padded and unpadded.
@@ -53,7 +53,7 @@ final class Secrets: Sendable {
         add(what + " (base64)", Array(Data(raw).base64EncodedString().utf8))
     }
 
-    var all: [(what: String, bytes: [UInt8])] { values.withLock { $0 } }
+    var all: [(what: String, bytes: [UInt8])] { values.withLockedValue { $0 } }
 }
 
 /// A relay on a free port with a private database and captured logs, for one test.

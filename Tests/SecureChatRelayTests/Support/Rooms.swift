@@ -1,16 +1,16 @@
+import NIOConcurrencyHelpers
 import SecureChatCore
 import SecureChatCrypto
 import SecureChatGroup
 @testable import SecureChatRelay
 import SecureChatWire
-import Synchronization
 import Testing
 
 /// A room as its members know it: the id, the room key (which the relay never sees) and the
 /// group state as the test has built it (every commit a test makes is applied here first).
 struct TestRoom: Sendable {
     final class Chain: Sendable {
-        let state = Mutex<GroupState?>(nil)
+        let state = NIOLockedValueBox<GroupState?>(nil)
     }
 
     let id: String
@@ -20,7 +20,7 @@ struct TestRoom: Sendable {
 
     var access: Curve25519.Signing.PrivateKey { try! RoomAccess.signingKey(roomKey: key.rawRepresentation, roomID: id) }
     var fernet: Fernet { Fernet(key: key) }
-    var group: GroupState { chain.state.withLock { $0! } }
+    var group: GroupState { chain.state.withLockedValue { $0! } }
 
     static func make(_ policy: RoomPolicy = .open) -> TestRoom {
         TestRoom(id: Base64URL.encode(SecureRandom.bytes(16)), key: .generate(), policy: policy)
@@ -29,7 +29,7 @@ struct TestRoom: Sendable {
     /// Applies a commit the test is about to send (the relay must accept it).
     @discardableResult
     func apply(_ c: GroupCommit) -> GroupCommit {
-        chain.state.withLock { state in state = try! state.map { try $0.applying(c) } ?? GroupState(genesis: c, pinnedOwner: nil) }
+        chain.state.withLockedValue { state in state = try! state.map { try $0.applying(c) } ?? GroupState(genesis: c, pinnedOwner: nil) }
         return c
     }
 }
