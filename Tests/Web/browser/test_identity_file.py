@@ -63,7 +63,8 @@ def age_decrypt(path, passphrase, timeout=60):
 
 class IdentityFiles(BrowserTest):
     def import_file(self, page, path, passphrase):
-        page.click("#identity-panel summary")
+        if page.get_attribute("#identity-panel", "open") is None:
+            page.click("#identity-panel summary")
         page.set_input_files("#identity-file", path)
         page.fill("#import-passphrase", passphrase)
         page.click("#import-identity")
@@ -96,7 +97,8 @@ class IdentityFiles(BrowserTest):
     def test_a_plain_cli_identity_file_makes_the_browser_the_same_member(self):
         cli = CLI(self.directory, "frank")
         path = os.path.join(cli.home, "config", "securechat", "identity.txt")
-        fingerprint = re.search(r"^# fingerprint: (\S+)$", open(path).read(), re.M).group(1)
+        with open(path) as f:
+            fingerprint = re.search(r"^# fingerprint: (\S+)$", f.read(), re.M).group(1)
         room = json.loads(cli.run("room", "create", "mine", "--policy", "open", "--server", self.relay.url, "--json").stdout)
         page = self.person("frank")
         self.assertNotEqual(page.inner_text("#my-fingerprint"), fingerprint)
