@@ -1,5 +1,6 @@
 import HummingbirdWSClient
 import Logging
+import NIOSSL
 import SecureChatCore
 import SecureChatWire
 
@@ -34,8 +35,14 @@ public enum RelaySocket {
         var configuration = Self.configuration
         let tls = try await trust.webSocketTLS(for: server)
         if let sni = tls?.sni { configuration.sniHostname = sni }
-        try await WebSocketClient.connect(url: url(for: server), configuration: configuration, tlsConfiguration: tls?.0, logger: logger,
-                                          handler: handler)
+        do {
+            try await WebSocketClient.connect(url: url(for: server), configuration: configuration, tlsConfiguration: tls?.0, logger: logger,
+                                              handler: handler)
+        } catch let error as NIOSSLError where trust.pin != nil {
+            // The certificate was the pinned one a moment ago: it is out of its validity period,
+            // or the relay changed it in between.
+            throw RelayTrust.Failure.pinnedHandshakeFailed("the relay's certificate was refused (expired, not yet valid, or replaced): \(error)")
+        }
     }
 
     static func text(_ frame: ClientFrame) -> String {

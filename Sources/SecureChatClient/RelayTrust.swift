@@ -22,7 +22,9 @@ public struct RelayTrust: Sendable, Equatable {
     /// case) as 32 bytes; nil if it is not exactly that.
     public static func fingerprint(_ text: String) -> [UInt8]? {
         let hex = Array(text.utf8.filter { $0 != UInt8(ascii: ":") })
-        guard hex.count == 64 else { return nil }
+        // Hex digits only: `UInt8(_:radix:)` alone would also take a sign ("+F").
+        guard hex.count == 64, hex.allSatisfy({ (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+            || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0 | 0x20) }) else { return nil }
         var out = [UInt8]()
         out.reserveCapacity(32)
         for i in stride(from: 0, to: 64, by: 2) {
@@ -43,6 +45,11 @@ public struct RelayTrust: Sendable, Equatable {
         case addressNeedsPin(String)
         /// The relay presented another certificate than the pinned one.
         case pinMismatch(String)
+        /// A pin for a relay reached over plain `http`, where there is no certificate to check.
+        case pinWithoutTLS(String)
+        /// The pinned certificate was presented but refused (expired, not yet valid), or the
+        /// relay did not finish the TLS handshake in time.
+        case pinnedHandshakeFailed(String)
 
         public var description: String {
             switch self {
@@ -50,6 +57,10 @@ public struct RelayTrust: Sendable, Equatable {
                 "the relay at \(host) is an IP address over https: give the certificate's SHA-256 fingerprint (--tls-fingerprint), as serve --tls-self-signed printed it"
             case .pinMismatch(let origin):
                 "the relay at \(origin) does not present the certificate with the SHA-256 fingerprint given"
+            case .pinWithoutTLS(let origin):
+                "--tls-fingerprint is for https relays; \(origin) is plain http, with no certificate to check"
+            case .pinnedHandshakeFailed(let why):
+                "the TLS handshake with the pinned certificate failed: \(why)"
             }
         }
     }
@@ -59,7 +70,10 @@ public struct RelayTrust: Sendable, Equatable {
     /// pin; the WebSocket then trusts that certificate alone (so a second handshake cannot be
     /// answered by anyone without its private key), and host names are not checked.
     func webSocketTLS(for server: ServerAddress) async throws -> (TLSConfiguration, sni: String?)? {
-        guard server.scheme == .https else { return nil }
+        guard server.scheme == .https else {
+            if pin != nil { throw Failure.pinWithoutTLS(server.description) }
+            return nil
+        }
         let host = server.host.hasPrefix("[") ? String(server.host.dropFirst().dropLast()) : server.host
         guard let pin else {
             if Self.isAddress(host) { throw Failure.addressNeedsPin(host) }
@@ -75,7 +89,10 @@ public struct RelayTrust: Sendable, Equatable {
 
     /// The certificate `host:port` presents, if its SHA-256 is `pin`.
     static func certificate(host: String, port: Int, pin: [UInt8]) async throws -> NIOSSLCertificate {
-        let context = try NIOSSLContext(configuration: .makeClientConfiguration())
+        // Names are not checked: the pin alone decides (the callback below replaces the chain check).
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        configuration.certificateVerification = .noHostnameVerification
+        let context = try NIOSSLContext(configuration: configuration)
         let seen = Seen()
         let group = MultiThreadedEventLoopGroup.singleton
         let done = group.next().makePromise(of: Void.self)
@@ -97,9 +114,15 @@ public struct RelayTrust: Sendable, Equatable {
                 }
                 .connect(host: host, port: port).get()
             defer { channel.close(promise: nil) }
+            // A relay that accepts the connection and never answers is given 10 seconds.
+            let deadline = channel.eventLoop.scheduleTask(in: .seconds(10)) {
+                done.fail(Failure.pinnedHandshakeFailed("\(host):\(port) did not complete it within 10 seconds"))
+            }
+            defer { deadline.cancel() }
             try await done.futureResult.get()
         } catch {
             done.fail(error)
+            if error is Failure { throw error }
             if seen.certificate.withLock({ $0 }) == nil, error is NIOSSLError { throw Failure.pinMismatch("\(host):\(port)") }
             throw error
         }

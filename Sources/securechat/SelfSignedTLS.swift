@@ -17,7 +17,7 @@ final class SelfSignedTLS: @unchecked Sendable {
     let otherAddresses: [String]
 
     init(host: String) throws {
-        let wildcard = host == "0.0.0.0" || host == "::" || host == "[::]"
+        let wildcard = Self.isWildcard(host)
         let addresses = wildcard ? Self.interfaceAddresses() : []
         var names = wildcard ? addresses : [host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host]
         names += ["localhost", "127.0.0.1"]
@@ -41,6 +41,12 @@ final class SelfSignedTLS: @unchecked Sendable {
     func removeFiles() {
         try? FileManager.default.removeItem(atPath: directory)
     }
+
+    /// Whether `host` (as given to `serve --host`) means every address of the machine.
+    static func isWildcard(_ host: String) -> Bool { ["0.0.0.0", "::", "[::]"].contains(host) }
+
+    /// The machine's IPv4 addresses other people on its networks can reach (not loopback).
+    static func lanAddresses() -> [String] { interfaceAddresses().filter { $0 != "127.0.0.1" } }
 
     /// This machine's IPv4 addresses, loopback first.
     static func interfaceAddresses() -> [String] {

@@ -239,7 +239,8 @@ struct Serve: AsyncParsableCommand {
                     try? Stdout.json(ServeAddress(url: url, port: port, database: path, tlsFingerprint: selfSigned?.certificate.fingerprint))
                 } else {
                     try? Stdout.line("securechat relay listening on \(url) (database \(path))")
-                    try? Stdout.line("next: securechat room create --server \(url)")
+                    try? Stdout.line("next: securechat room create --server \(url)"
+                                     + (selfSigned.map { " --tls-fingerprint \($0.certificate.fingerprint)" } ?? ""))
                     try? Stdout.line("or chat in a browser: \(url)/")
                     if let selfSigned {
                         for address in selfSigned.otherAddresses { try? Stdout.line("or, on this network: \(scheme)://\(address):\(port)/") }
@@ -248,8 +249,10 @@ struct Serve: AsyncParsableCommand {
                     }
                 }
                 if let roomName, let owner {
-                    // Phones reach the relay on this network's address, not on loopback.
-                    let reachable = selfSigned?.otherAddresses.first.map { "\(scheme)://\($0):\(port)" } ?? url
+                    // The address clients must sign in to (--public-url), else the one phones reach
+                    // on this network (not loopback, not 0.0.0.0), else the listening one.
+                    let lan = selfSigned?.otherAddresses.first ?? (SelfSignedTLS.isWildcard(host) ? SelfSignedTLS.lanAddresses().first : nil)
+                    let reachable = publicURLs.first ?? lan.map { "\(scheme)://\($0):\(port)" } ?? url
                     // In a task of its own: the relay accepts connections only once this callback returns.
                     let pin = selfSigned?.certificate.sha256
                     Task { await Self.announceRoom(roomName, owner: owner, server: reachable, pin: pin, json: json) }

@@ -166,10 +166,16 @@ http {{
         self.assertEqual((status, json.loads(body)["status"]), (200, "ok"))
         status, head, _ = self.request("/v2/ws")
         self.assertEqual(status, 426, head)
-        # The operators' page is not served on the public site, even from the proxy's machine.
-        self.assertEqual(self.request("/metrics")[0], 404)
+        # The operators' page is not served on the public site, even from the proxy's machine,
+        # under any spelling the relay's router would match.
+        for path in ("/metrics", "/metrics/", "/metrics?x=1"):
+            self.assertEqual(self.request(path)[0], 404, path)
 
     def test_limits_count_the_client_nginx_names(self):
+        # A browser loads the page before it opens its socket: the upgrade must still work after
+        # plain requests (nginx must not reuse an upstream connection for it).
+        for _ in range(3):
+            self.assertEqual(self.request("/health")[0], 200)
         # One connection per address: 127.0.0.2's second is refused, 127.0.0.3 is someone else.
         self.assertEqual(self.websocket("127.0.0.2")["type"], "hello")
         refused = self.websocket("127.0.0.2")

@@ -40,13 +40,16 @@ import Testing
             ("127.0.0.1", ["garbage, 198.51.100.1, 10.0.0.7"], xff, proxy, "198.51.100.1"),
             ("127.0.0.1", ["6.6.6.6", "198.51.100.1"], xff, proxy, "198.51.100.1"),
             ("127.0.0.1", ["198.51.100.1:4711"], xff, proxy, "198.51.100.1"),
-            ("127.0.0.1", ["[2001:db8::1]:4711"], xff, proxy, "2001:db8::1"),
-            ("127.0.0.1", ["2001:DB8:0::1"], xff, proxy, "2001:db8::1"),
+            // IPv6 clients are their /64: any address in it is theirs to choose.
+            ("127.0.0.1", ["[2001:db8::1]:4711"], xff, proxy, "2001:db8::/64"),
+            ("127.0.0.1", ["2001:DB8:0:0:ffff::1"], xff, proxy, "2001:db8::/64"),
+            ("127.0.0.1", ["2001:db8:0:1::1"], xff, proxy, "2001:db8:0:1::/64"),
+            ("2001:db8:5:6:7::9", [], xff, proxy, "2001:db8:5:6::/64"),
             ("127.0.0.1", [" 198.51.100.1\t"], xff, proxy, "198.51.100.1"),
             ("127.0.0.1", ["10.0.0.5, 10.0.0.6"], xff, proxy, "10.0.0.5"),
             ("127.0.0.1", [], xff, proxy, "127.0.0.1"),
             ("127.0.0.1", ["for=198.51.100.1;proto=https"], fwd, proxy, "198.51.100.1"),
-            ("127.0.0.1", [#"for=6.6.6.6, For="[2001:db8:cafe::17]:4711";by=10.0.0.1"#], fwd, proxy, "2001:db8:cafe::17"),
+            ("127.0.0.1", [#"for=6.6.6.6, For="[2001:db8:cafe::17]:4711";by=10.0.0.1"#], fwd, proxy, "2001:db8:cafe::/64"),
             ("127.0.0.1", ["198.51.100.1"], fwd, proxy, "error: a Forwarded element needs exactly one for= parameter: '198.51.100.1'"),
             ("127.0.0.1", ["for=unknown"], fwd, proxy, "error: forwarded names no IP address: 'for=unknown'"),
             ("127.0.0.1", ["for=_hidden"], fwd, proxy, "error: forwarded names no IP address: 'for=_hidden'"),
@@ -57,10 +60,12 @@ import Testing
             ("127.0.0.1", ["198.51.100.1:"], xff, proxy, "error: x-forwarded-for names no IP address: '198.51.100.1:'"),
             ("127.0.0.1", ["198.51.100.1:123456"], xff, proxy, "error: x-forwarded-for names no IP address: '198.51.100.1:123456'"),
             ("127.0.0.1", ["[198.51.100.1]"], xff, proxy, "error: x-forwarded-for names no IP address: '[198.51.100.1]'"),
-            ("127.0.0.1", ["2001:db8::1:80"], xff, proxy, "2001:db8::1:80"),
+            ("127.0.0.1", ["2001:db8::1:80"], xff, proxy, "2001:db8::/64"),
             ("127.0.0.1", ["\u{1b}[31m"], xff, proxy, "error: x-forwarded-for names no IP address: '?[31m'"),
             ("127.0.0.1", [Array(repeating: "10.0.0.1", count: 33).joined(separator: ",")], xff, proxy,
-             "error: x-forwarded-for names more than 32 hops"),
+             "error: x-forwarded-for names more than 32 trusted proxies"),
+            // What a client wrote to the left of the nearest untrusted hop is never read, however long.
+            ("127.0.0.1", [Array(repeating: "junk", count: 100).joined(separator: ",") + ", 198.51.100.1"], xff, proxy, "198.51.100.1"),
         ]
         for (peer, values, header, trusted, expected) in table {
             let got: String

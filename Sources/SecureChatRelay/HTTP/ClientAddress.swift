@@ -104,20 +104,30 @@ enum ClientAddress {
     static func resolve(peer: String?, headerValues: [String], header: ForwardedHeader, trusted: [IPNetwork]) throws(ForwardedAddressError)
         -> String {
         guard let peer, let peerBytes = IPAddress.parse(peer) else { return peer ?? "unknown" }
-        guard trusted.contains(where: { $0.contains(peerBytes) }) else { return IPAddress.text(peerBytes) }
+        guard trusted.contains(where: { $0.contains(peerBytes) }) else { return client(peerBytes) }
         let entries = headerValues.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }
-        if entries.isEmpty { return IPAddress.text(peerBytes) }
-        guard entries.count <= maxHops else {
-            throw ForwardedAddressError(description: "\(header.rawValue) names more than \(maxHops) hops")
-        }
+        if entries.isEmpty { return client(peerBytes) }
         var leftmost = peerBytes
-        for entry in entries.reversed() {
+        // Only the hops up to the first untrusted one are read (and counted): what a client wrote
+        // to the left of that can neither choose its address nor make the request fail.
+        for (read, entry) in entries.reversed().enumerated() {
+            guard read < maxHops else {
+                throw ForwardedAddressError(description: "\(header.rawValue) names more than \(maxHops) trusted proxies")
+            }
             let address = try parseEntry(String(entry), header: header)
-            if !trusted.contains(where: { $0.contains(address) }) { return IPAddress.text(address) }
+            if !trusted.contains(where: { $0.contains(address) }) { return client(address) }
             leftmost = address
         }
         // Every hop is a trusted proxy: the first of them is as close to a client as there is.
-        return IPAddress.text(leftmost)
+        return client(leftmost)
+    }
+
+    /// What one client is, for the limits: an IPv4 address, or an IPv6 /64 network (one
+    /// subscriber's usual allocation, in which any address is the client's to choose), written
+    /// `2001:db8:1:2::/64`.
+    static func client(_ address: [UInt8]) -> String {
+        guard address.count == 16 else { return IPAddress.text(address) }
+        return IPAddress.text(Array(address[0..<8]) + [UInt8](repeating: 0, count: 8)) + "/64"
     }
 
     /// One hop: an address (`192.0.2.1`, `2001:db8::1`), optionally with a port (`192.0.2.1:80`,

@@ -15,9 +15,11 @@ struct PageController {
             Self.respond(.ok, type: "application/json", Array(#"{"protocol":\#(RelayProtocol.version),"status":"ok"}"#.utf8))
         }
         router.get("/metrics") { [relay] request, context -> Response in
-            // Not advertised to anyone it is not for: the same answer as an unknown path.
+            // Not advertised to anyone it is not for: the same answer as an unknown path. Exactly
+            // this path (the router also matches "/metrics/", which a proxy rule may not cover).
             let client = try context.clientAddress(of: request, relay: relay)
-            guard let bytes = IPAddress.parse(client), relay.configuration.metricsAllowed.contains(where: { $0.contains(bytes) }) else {
+            guard request.uri.path == "/metrics", let bytes = IPAddress.parse(client),
+                  relay.configuration.metricsAllowed.contains(where: { $0.contains(bytes) }) else {
                 return Self.notFound()
             }
             return Self.respond(.ok, type: "text/plain; version=0.0.4; charset=utf-8", relay.metrics.page(liveRooms: relay.hub.joinedRoomCount))
