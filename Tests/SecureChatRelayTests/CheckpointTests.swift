@@ -46,7 +46,7 @@ struct ShutdownCheckpointTests {
         // Another connection reading an old snapshot: the WAL cannot be truncated under it.
         var readerConfig = Configuration()
         readerConfig.allowsUnsafeTransactions = true  // the read transaction stays open across accesses
-        let reader = try DatabaseQueue(path: config.databasePath, configuration: readerConfig)
+        let reader = try DatabaseQueue(path: config.databasePath!, configuration: readerConfig)
         try await reader.writeWithoutTransaction { db in
             try db.execute(sql: "BEGIN DEFERRED")
             _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")

@@ -1,12 +1,14 @@
 import Foundation
+import Logging
 import SecureChatCore
 import SecureChatGroup
 @testable import SecureChatRelay
 import SecureChatWire
+import TestSupport
 import Testing
 
-/// What every `RelayStore` promises: each case is written once, in `StoreContract`, and called
-/// from one suite per implementation.
+/// What every `RelayStore` promises, run against SQLite and against a real PostgreSQL: each case
+/// is written once, in `StoreContract`, and called from one suite per database.
 struct SQLiteStoreContractTests {
     @Test func roomsAndTheRelayIDOutliveARestart() async throws { try await StoreHome.sqlite(StoreContract.roomsAndRestart) }
     @Test func roomLimitsAndExpiry() async throws { try await StoreHome.sqlite(StoreContract.roomLimitsAndExpiry) }
@@ -18,13 +20,42 @@ struct SQLiteStoreContractTests {
     @Test func concurrentCommittersLeaveNoGaps() async throws { try await StoreHome.sqlite(StoreContract.concurrentCommitters) }
 }
 
+@Suite(.enabled(if: TestPostgres.isAvailable, Comment(rawValue: TestPostgres.skipReason)))
+struct PostgresStoreContractTests {
+    @Test func roomsAndTheRelayIDOutliveARestart() async throws { try await StoreHome.postgres(StoreContract.roomsAndRestart) }
+    @Test func roomLimitsAndExpiry() async throws { try await StoreHome.postgres(StoreContract.roomLimitsAndExpiry) }
+    @Test func members() async throws { try await StoreHome.postgres(StoreContract.members) }
+    @Test func aBatchCommitsInOrderAndRefusesRowByRow() async throws { try await StoreHome.postgres(StoreContract.batch) }
+    @Test func historyQuota() async throws { try await StoreHome.postgres(StoreContract.quota) }
+    @Test func groupCommits() async throws { try await StoreHome.postgres(StoreContract.groupCommits) }
+    @Test func historyPages() async throws { try await StoreHome.postgres(StoreContract.historyPages) }
+    @Test func concurrentCommittersLeaveNoGaps() async throws { try await StoreHome.postgres(StoreContract.concurrentCommitters) }
+
+    /// Relays starting together on a new database: every one starts, the schema is made once.
+    @Test func migrationsRunOnceWhenRelaysStartTogether() async throws {
+        try await StoreHome.postgres { home in
+            let stores = try await withThrowingTaskGroup(of: (any RelayStore).self) { group in
+                for _ in 0..<4 { group.addTask { try await home.open() } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            var ids = Set<String>()
+            for store in stores { ids.insert(try await store.relayID()) }
+            #expect(ids.count == 1, "relays on one database are one relay to their clients")
+            let pg = try #require(stores.first as? PostgresStore)
+            let applied = try await PostgresStore.all(pg.client.query("SELECT name FROM schema_migrations"), String.self)
+            #expect(applied == PostgresStore.migrations.map(\.name))
+            for store in stores { _ = try await store.close() }
+        }
+    }
+}
+
 /// Where a store lives (an SQLite file, a PostgreSQL database), opened as often as a test likes:
 /// opening it again is a relay restart.
 struct StoreHome: Sendable {
-    let path: String
+    let database: RelayDatabase
 
     func open() async throws -> any RelayStore {
-        try SQLiteStore(path: path)
+        try await Relay.openStore(database, logger: Logger(label: "store-test") { _ in SwiftLogNoOpLogHandler() })
     }
 
     /// Opens the store, runs `body`, and closes it, also when `body` throws.
@@ -43,7 +74,13 @@ struct StoreHome: Sendable {
     static func sqlite(_ body: (StoreHome) async throws -> Void) async throws {
         let dir = try TestRelay.makeDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        try await body(StoreHome(path: dir.appendingPathComponent("relay.sqlite").path))
+        try await body(StoreHome(database: .sqlite(path: dir.appendingPathComponent("relay.sqlite").path)))
+    }
+
+    static func postgres(_ body: (StoreHome) async throws -> Void) async throws {
+        try await TestPostgres.withDatabase { url in
+            try await body(StoreHome(database: try RelayDatabase(url, password: TestPostgres.password)))
+        }
     }
 }
 

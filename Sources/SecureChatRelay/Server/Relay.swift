@@ -36,14 +36,21 @@ public final class Relay: Sendable {
     public init(configuration: RelayConfiguration) async throws {
         self.configuration = configuration
         self.logger = configuration.logger
-        store = try SQLiteStore(path: configuration.databasePath)
+        store = try await Self.openStore(configuration.database, logger: configuration.logger)
         id = try await store.relayID()
         limiter = AddressLimiter(limits: configuration.limits)
     }
 
-    /// Closes the database (after the services have stopped): everything committed stays, the
-    /// WAL is checkpointed into the main file. A checkpoint that cannot be written (a full disk)
-    /// is logged and is no failure: the WAL is durable and is replayed on the next start.
+    static func openStore(_ database: RelayDatabase, logger: Logger) async throws -> any RelayStore {
+        switch database {
+        case .sqlite(let path): try SQLiteStore(path: path)
+        case .postgres(let settings): try await PostgresStore.open(settings, logger: logger)
+        }
+    }
+
+    /// Closes the database (after the services have stopped): everything committed stays; for
+    /// SQLite the WAL is checkpointed into the main file. A checkpoint that cannot be written (a
+    /// full disk) is logged and is no failure: the WAL is durable and is replayed on the next start.
     public func close() async throws {
         if let error = try await store.close() {
             logger.warning("database closed without a checkpoint: every commit is kept in its write-ahead log, replayed on the next start",

@@ -3,8 +3,9 @@ import SecureChatWire
 
 /// What the relay keeps between restarts: rooms, members, removed members, the history of
 /// messages and group-state commits, and the relay's id. Only public keys, ciphertexts and
-/// metadata ever reach it. Implementations keep the same promises, checked by one contract
-/// suite (`StoreContractTests`): `SQLiteStore` (one file).
+/// metadata ever reach it. Two implementations keep the same promises, checked by one contract
+/// suite run against both: `SQLiteStore` (one file, the default) and `PostgresStore` (a
+/// PostgreSQL database, `serve --db postgres://…`; docs/operating.md).
 ///
 /// Errors: the methods that answer a client directly throw `ErrorFrame` (a refusal or
 /// `internal_error`); the others throw the database's own error, which callers log
