@@ -9,7 +9,7 @@ struct StoreCommitTests {
     @Test func aFailedTransactionLeavesNothingAndTheNextCommits() async throws {
         let dir = try TestRelay.makeDirectory()
         let store = try SQLiteStore(path: dir.appendingPathComponent("relay.sqlite").path)
-        defer { try? store.closeNow(); try? FileManager.default.removeItem(at: dir) }
+        defer { _ = try? store.closeNow(); try? FileManager.default.removeItem(at: dir) }
         try await StoreContract.create(store, "r")
         struct Stop: Error {}
 

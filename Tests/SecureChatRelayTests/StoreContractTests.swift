@@ -135,12 +135,12 @@ enum StoreContract {
     }
 
     static func roomsAndRestart(_ home: StoreHome) async throws {
-        let (id, record) = try await home.with { store in
+        let (id, record) = try await home.with { (store) async throws in
             try await create(store, "r", policy: .approval)
             #expect(try await store.commitOnThread([send("r", "a")]) == [.committed(seq: 1)])
             return (try await store.relayID(), try await store.room("r"))
         }
-        try await home.with { store in
+        try await home.with { (store) async throws in
             #expect(try await store.relayID() == id, "the relay id is made once")
             #expect(try await store.room("r") == record)
             #expect(record?.lastSeq == 1)
@@ -153,7 +153,7 @@ enum StoreContract {
     }
 
     static func roomLimitsAndExpiry(_ home: StoreHome) async throws {
-        try await home.with { store in
+        try await home.with { (store) async throws in
             try await create(store, "r1", address: "192.0.2.1", roomsPerAddress: 2)
             await expectRefusal(ErrorFrame(.roomExists, "a room with this id exists", roomID: "r1")) { () async throws(ErrorFrame) in
                 _ = try await create(store, "r1", address: "192.0.2.9")
@@ -180,7 +180,7 @@ enum StoreContract {
     }
 
     static func members(_ home: StoreHome) async throws {
-        try await home.with { store in
+        try await home.with { (store) async throws in
             try await create(store, "r", maxMembers: 3)
             // At the same second, names compare bytewise: "B" before "b".
             let b = MemberRecord(signingKey: [UInt8](repeating: 4, count: 32), agreementKey: [UInt8](repeating: 5, count: 32),
@@ -220,7 +220,7 @@ enum StoreContract {
     }
 
     static func batch(_ home: StoreHome) async throws {
-        try await home.with { store in
+        try await home.with { (store) async throws in
             try await create(store, "r")
             try await create(store, "old", expiresAt: 10)
             let results = try await store.commitOnThread([
@@ -247,7 +247,7 @@ enum StoreContract {
 
     static func quota(_ home: StoreHome) async throws {
         let quota = HistoryQuota(messages: 2, bytes: 10)
-        try await home.with { store in
+        try await home.with { (store) async throws in
             try await create(store, "r")
             try await create(store, "s")
             #expect(try await store.commitOnThread([send("r", "a"), send("r", "b"), send("r", "c"), send("r", "a")], quota: quota) == [
@@ -264,7 +264,7 @@ enum StoreContract {
                                    roomID: "s", clientID: "z")),
             ], "the size is kept across batches")
         }
-        try await home.with { store in
+        try await home.with { (store) async throws in
             #expect(try await store.commitOnThread([send("r", "d")], quota: quota) == [
                 .failed(ErrorFrame(.historyFull, "the room's history holds its maximum of 2 messages", limit: .historyMessages,
                                    roomID: "r", clientID: "d")),
@@ -273,7 +273,7 @@ enum StoreContract {
     }
 
     static func groupCommits(_ home: StoreHome) async throws {
-        try await home.with { store in
+        try await home.with { (store) async throws in
             let (founder, _, genesis) = try await create(store, "r", policy: .open)
             let newKey = FernetKey.generate().rawRepresentation
             let rotate = try GroupCommitBuilder.rotate(genesis, newKey: newKey, by: founder.signingKey)
@@ -308,7 +308,7 @@ enum StoreContract {
             #expect(try await store.wasRemoved("q", joinerKey))
         }
         // The chain, replayed after a restart, accepts the next commit.
-        try await home.with { store in
+        try await home.with { (store) async throws in
             let chain = try await store.commits("r", through: .max)
             let state = try #require(try StoredCommit.state(of: chain))
             #expect(state.epoch == 1)
@@ -316,7 +316,7 @@ enum StoreContract {
     }
 
     static func historyPages(_ home: StoreHome) async throws {
-        try await home.with { store in
+        try await home.with { (store) async throws in
             try await create(store, "r")
             _ = try await store.commitOnThread((1...5).map { send("r", "m\($0)") })
             #expect(try await store.history("r", after: 1, through: 4, limit: 2).map(\.seq) == [2, 3])
@@ -332,12 +332,12 @@ enum StoreContract {
     /// Three stores on one database, as three relays, committing to one room at once: every
     /// message gets its own seq, and the seqs run 1, 2, 3 … without a gap.
     static func concurrentCommitters(_ home: StoreHome) async throws {
-        try await home.with { store in try await create(store, "r") }
+        _ = try await home.with { (store) async throws in try await create(store, "r") }
         let nodes = 3, batches = 10, perBatch = 5
         let seqs = try await withThrowingTaskGroup(of: [Int64].self) { group in
             for node in 0..<nodes {
                 group.addTask {
-                    try await home.with { store in
+                    try await home.with { (store) async throws in
                         var seqs = [Int64]()
                         for b in 0..<batches {
                             let results = try await store.commitOnThread((0..<perBatch).map { send("r", "n\(node)-\(b)-\($0)") })
@@ -354,7 +354,7 @@ enum StoreContract {
         }
         let total = Int64(nodes * batches * perBatch)
         #expect(seqs.sorted() == Array(1...total))
-        try await home.with { store in
+        try await home.with { (store) async throws in
             let stored = try await store.history("r", after: 0, through: .max, limit: 1000)
             #expect(stored.map(\.seq) == Array(1...total))
             #expect(Set(stored.map(\.clientID)).count == Int(total))
