@@ -17,6 +17,10 @@ let package = Package(
         // Also the client's WebSocket (HummingbirdWSClient).
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        // The PostgreSQL client for `serve --db postgres://` (relays sharing one database): the
+        // wire protocol with SCRAM authentication, TLS, a connection pool and typed rows, on the
+        // SwiftNIO the relay already runs on.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         // Already in the graph through Hummingbird; named for the few types the relay uses directly
         // (WebSocket frames and channels, TLS certificates, the service group and its signals).
@@ -69,6 +73,7 @@ let package = Package(
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 // Its locks are pthread mutexes, which ThreadSanitizer sees (docs/testing.md).
@@ -129,7 +134,10 @@ let package = Package(
         .executableTarget(name: "securechat-fuzz", dependencies: ["SecureChatFuzzTargets", "SecureChatCrypto"], path: "fuzz/runner"),
 
         // Shared by the test targets: where the vectors are, hex, Wycheproof's layout.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // PostgresNIO: throwaway databases for the tests that need a real PostgreSQL.
+        .target(name: "TestSupport", dependencies: [.product(name: "PostgresNIO", package: "postgres-nio"),
+                                                    .product(name: "Logging", package: "swift-log")],
+                path: "Tests/TestSupport"),
         .testTarget(name: "SecureChatCryptoTests", dependencies: ["SecureChatCrypto", "TestSupport"]),
         .testTarget(name: "SecureChatCoreTests", dependencies: ["SecureChatCore", "SecureChatCrypto", "SecureChatWire", "TestSupport",
                                                                 "SecureChatFuzzTargets"]),
@@ -152,6 +160,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // The store's own tests read the database directly.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]),
         // Runs the built binary, as a user or a script would.
         .testTarget(

@@ -487,7 +487,7 @@ _securechat_serve() {
     repeating_flags=()
     non_repeating_flags=(--tls-self-signed --json --version -h --help)
     repeating_options=(--public-url --trusted-proxy --metrics-allow)
-    non_repeating_options=(--host --port --db --tls-cert --tls-key --forwarded-header --max-frame --max-members --rate --burst --rooms-per-address --connections-per-address --knocks-per-minute --code-attempts --code-interval --knock-timeout --default-ttl --max-ttl --history-messages --history-bytes --exports-per-minute --log-level --log-format --room)
+    non_repeating_options=(--host --port --db --db-password-file --tls-cert --tls-key --forwarded-header --max-frame --max-members --rate --burst --rooms-per-address --connections-per-address --knocks-per-minute --code-attempts --code-interval --knock-timeout --default-ttl --max-ttl --history-messages --history-bytes --exports-per-minute --log-level --log-format --room)
     __securechat_offer_flags_options 0
 
     # Offer option value completions
@@ -499,6 +499,10 @@ _securechat_serve() {
         return
         ;;
     '--db')
+        __securechat_add_completions -f
+        return
+        ;;
+    '--db-password-file')
         __securechat_add_completions -f
         return
         ;;

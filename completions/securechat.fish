@@ -45,7 +45,7 @@ function __securechat_parse_tokens -S
         case 'inspect'
             __securechat_parse_subcommand 1 'json' 'web=' 'tls-fingerprint=' 'version' 'h/help'
         case 'serve'
-            __securechat_parse_subcommand 0 'host=' 'port=' 'db=' 'tls-cert=' 'tls-key=' 'tls-self-signed' 'public-url=+' 'trusted-proxy=+' 'forwarded-header=' 'metrics-allow=+' 'max-frame=' 'max-members=' 'rate=' 'burst=' 'rooms-per-address=' 'connections-per-address=' 'knocks-per-minute=' 'code-attempts=' 'code-interval=' 'knock-timeout=' 'default-ttl=' 'max-ttl=' 'history-messages=' 'history-bytes=' 'exports-per-minute=' 'log-level=' 'log-format=' 'room=' 'json' 'version' 'h/help'
+            __securechat_parse_subcommand 0 'host=' 'port=' 'db=' 'db-password-file=' 'tls-cert=' 'tls-key=' 'tls-self-signed' 'public-url=+' 'trusted-proxy=+' 'forwarded-header=' 'metrics-allow=+' 'max-frame=' 'max-members=' 'rate=' 'burst=' 'rooms-per-address=' 'connections-per-address=' 'knocks-per-minute=' 'code-attempts=' 'code-interval=' 'knock-timeout=' 'default-ttl=' 'max-ttl=' 'history-messages=' 'history-bytes=' 'exports-per-minute=' 'log-level=' 'log-format=' 'room=' 'json' 'version' 'h/help'
         case 'connect'
             __securechat_parse_subcommand 1 'room=' 'code=' 'server=' 'i/identity=' 'name=' 'send=+' 'send-file=' 'listen' 'history' 'count=' 'note=' 'timeout=' 'tls-fingerprint=' 'json' 'q/quiet' 'version' 'h/help'
         case 'help'
@@ -201,7 +201,8 @@ complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat inspect" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" host' -l 'host' -d 'Listen on this address.' -rfka ''
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" port' -l 'port' -d 'Listen on this port; 0 picks a free one (printed at start).' -rfka ''
-complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" db' -l 'db' -d 'Keep state in FILE (default: $XDG_DATA_HOME/securechat/relay.sqlite).' -rF
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" db' -l 'db' -d 'Keep state in this SQLite file (default: $XDG_DATA_HOME/securechat/relay.sqlite), or in the PostgreSQL database postgres://USER@HOST[:PORT]/DATABASE[?sslmode=verify-full] (no password in the URL).' -rF
+complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" db-password-file' -l 'db-password-file' -d 'Read the PostgreSQL password from the first line of this file (default: the PGPASSWORD environment variable).' -rF
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" tls-cert' -l 'tls-cert' -d 'Serve https and wss with this PEM certificate chain.' -rF
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" tls-key' -l 'tls-key' -d 'The PEM private key of --tls-cert.' -rF
 complete -c 'securechat' -n '__securechat_should_offer_completions_for_flags_or_options "securechat serve" tls-self-signed' -l 'tls-self-signed' -d 'Serve https and wss with a new self-signed certificate for the addresses the relay listens on, and print its SHA-256 fingerprint to compare with the browser\'s warning (browsers offer the web client\'s cryptography only over https, or on this machine).'

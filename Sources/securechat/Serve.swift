@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import SecureChatClient
 import SecureChatCore
 import SecureChatCrypto
@@ -14,7 +15,8 @@ struct Serve: AsyncParsableCommand {
             The relay never sees a room key or a plaintext: clients encrypt before sending, and \
             open rooms are joined by proving knowledge of the key without revealing it. State \
             (rooms, members, encrypted history) is kept in an SQLite database that is created on \
-            first run. SIGINT or SIGTERM stops the relay cleanly: members are told, and the \
+            first run, or in a PostgreSQL database named by a postgres:// URL, whose password \
+            comes from PGPASSWORD or --db-password-file (docs/operating.md). SIGINT or SIGTERM stops the relay cleanly: members are told, and the \
             database is left consistent. Each limit below is answered with an error that names it. \
             The protocol is specified in docs/protocol.md.
             """)
@@ -26,8 +28,14 @@ struct Serve: AsyncParsableCommand {
     var port = 5000
 
     @Option(name: .customLong("db"), help: ArgumentHelp(
-        "Keep state in FILE (default: $XDG_DATA_HOME/securechat/relay.sqlite).", valueName: "file"), completion: .file())
+        "Keep state in this SQLite file (default: $XDG_DATA_HOME/securechat/relay.sqlite), or in the PostgreSQL database postgres://USER@HOST[:PORT]/DATABASE[?sslmode=verify-full] (no password in the URL).",
+        valueName: "file|url"), completion: .file())
     var database: String?
+
+    @Option(name: .customLong("db-password-file"), help: ArgumentHelp(
+        "Read the PostgreSQL password from the first line of this file (default: the PGPASSWORD environment variable).",
+        valueName: "file"), completion: .file())
+    var databasePasswordFile: String?
 
     @Option(name: .customLong("tls-cert"), help: ArgumentHelp("Serve https and wss with this PEM certificate chain.", valueName: "file"),
             completion: .file())
@@ -129,6 +137,11 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0 to 65535") }
+        let db: RelayDatabase?
+        do { db = try database.map { try RelayDatabase($0, password: nil) } } catch { throw ValidationError("invalid --db: \(error)") }
+        if databasePasswordFile != nil {
+            guard case .postgres? = db else { throw ValidationError("--db-password-file goes with a postgres:// --db") }
+        }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard !tlsSelfSigned || tlsCertificate == nil else { throw ValidationError("--tls-self-signed replaces --tls-cert and --tls-key") }
         for (name, value) in [("--max-members", maxMembers), ("--burst", burst),
@@ -178,16 +191,31 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
-        let path: String
-        if let database {
-            path = database
-        } else {
+    /// The database `--db` names, with its password; the default SQLite file's directory is made.
+    func resolveDatabase() throws -> RelayDatabase {
+        guard let database else {
             try Paths.makeDirectory(Paths.dataDirectory)
-            path = Paths.dataDirectory + "/relay.sqlite"
+            return .sqlite(path: Paths.dataDirectory + "/relay.sqlite")
         }
-        var config = RelayConfiguration(databasePath: path, logger: RelayConfiguration.logger(level: logLevel,
-                                                                                      format: RelayConfiguration.LogFormat(rawValue: logFormat)!))
+        guard case .postgres = try RelayDatabase(database, password: nil) else { return .sqlite(path: database) }
+        var password = ProcessInfo.processInfo.environment["PGPASSWORD"]
+        if let file = databasePasswordFile {
+            FileChecks.warnIfExposed(file, what: "the database password file")
+            let text = try FileChecks.readText(file, limit: 4096)
+            let line = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first.map {
+                $0.hasSuffix("\r") ? $0.dropLast() : $0
+            } ?? ""
+            guard !line.isEmpty else { throw Failure("the database password file \(file) is empty: put the password on its first line") }
+            password = String(line)
+        }
+        return try RelayDatabase(database, password: password)
+    }
+
+    func run() async throws {
+        let db = try resolveDatabase()
+        let path = db.shown
+        var config = RelayConfiguration(database: db, logger: RelayConfiguration.logger(level: logLevel,
+                                                                                format: RelayConfiguration.LogFormat(rawValue: logFormat)!))
         config.host = host
         config.port = port
         config.tlsCertificatePath = tlsCertificate
@@ -221,9 +249,13 @@ struct Serve: AsyncParsableCommand {
         let owner = try roomName.map { _ in try ConnectSetup.loadIdentity(nil) }
         let relay: Relay
         do {
-            relay = try Relay(configuration: config)
+            relay = try await Relay(configuration: config)
         } catch {
             selfSigned?.removeFiles()
+            if case .postgres = db {
+                throw Failure("cannot open the relay database \(path): \(Relay.describe(error))",
+                              hint: "check that PostgreSQL runs there, that the user and database exist, and the password (PGPASSWORD or --db-password-file)")
+            }
             throw Failure("cannot open the relay database \(path): \(error)",
                           hint: Paths.exists(path) ? nil : "check that the directory exists and is writable")
         }
@@ -259,7 +291,7 @@ struct Serve: AsyncParsableCommand {
                 }
             }
         } catch {
-            try? relay.close()
+            try? await relay.close()
             selfSigned?.removeFiles()
             let text = "\(error)"
             if text.contains("in use") {

@@ -176,7 +176,13 @@ import Glibc
     }
 
     @Test func relayKilledAndRestartedLosesNothingAndRepeatsNothing() throws {
-        let relay = try LiveRelay()
+        try Self.conversationAcrossARelayRestart(try LiveRelay())
+    }
+
+    /// Two people talking through `relay`, which is killed (SIGKILL) mid-conversation and started
+    /// again on its database: a message typed meanwhile goes out after, nothing is repeated,
+    /// and the history holds everything in order.
+    static func conversationAcrossARelayRestart(_ relay: LiveRelay) throws {
         let alice = try Person("alice"), bob = try Person("bob")
         let room = try alice.createRoom(on: relay)
         #expect(try bob.run(["connect", room.link, "--send", "before"]).status == 0)

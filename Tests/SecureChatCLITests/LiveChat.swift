@@ -88,29 +88,35 @@ final class Running {
     }
 }
 
-/// `securechat serve --port 0` with its database in a scratch directory; killed and restarted
-/// on the same port and database when a test asks.
+/// `securechat serve --port 0` with its database in a scratch directory (or the PostgreSQL
+/// database `database` names, with `env` giving its password); killed and restarted on the same
+/// port and database when a test asks.
 final class LiveRelay {
-    let db: URL
+    /// The scratch directory: HOME, and the SQLite file.
+    let home: URL
+    /// `--db`: the SQLite file, or a PostgreSQL URL.
+    let database: String
+    let env: [String: String]
     private(set) var port = 0
     private(set) var server: Running
     /// Flags of `serve` beyond port and database (limits), kept for restarts.
     let flags: [String]
 
-    init(_ flags: [String] = []) throws {
+    init(_ flags: [String] = [], database: String? = nil, env: [String: String] = [:]) throws {
         self.flags = flags
-        db = try CLI.sandbox().appendingPathComponent("relay.sqlite")
-        server = try Self.start(port: 0, db: db, flags: flags)
+        self.env = env
+        home = try CLI.sandbox()
+        self.database = database ?? home.appendingPathComponent("relay.sqlite").path
+        server = try Self.start(port: 0, database: self.database, home: home, env: env, flags: flags)
         port = try Self.port(of: server)
     }
 
     var url: String { "http://127.0.0.1:\(port)" }
 
-    static func start(port: Int, db: URL, flags: [String] = []) throws -> Running {
-        let dir = db.deletingLastPathComponent()
-        return try Running(CLI.binary, ["serve", "--port", String(port), "--db", db.path]
-                           + (flags.contains("--log-level") ? [] : ["--log-level", "error"]) + flags,
-                           env: ["PATH": "/usr/bin:/bin", "HOME": dir.path, "XDG_DATA_HOME": dir.path])
+    static func start(port: Int, database: String, home: URL, env: [String: String], flags: [String] = []) throws -> Running {
+        try Running(CLI.binary, ["serve", "--port", String(port), "--db", database]
+                    + (flags.contains("--log-level") ? [] : ["--log-level", "error"]) + flags,
+                    env: ["PATH": "/usr/bin:/bin", "HOME": home.path, "XDG_DATA_HOME": home.path].merging(env) { $1 })
     }
 
     static func port(of server: Running) throws -> Int {
@@ -132,7 +138,7 @@ final class LiveRelay {
     func restart() throws {
         let deadline = Date().addingTimeInterval(20)
         while true {
-            server = try Self.start(port: port, db: db, flags: flags)
+            server = try Self.start(port: port, database: database, home: home, env: env, flags: flags)
             if (try? Self.port(of: server)) != nil { return }
             guard Date() < deadline else { throw LiveError("relay did not restart: \(server.stderr)") }
             usleep(200_000)
@@ -142,7 +148,7 @@ final class LiveRelay {
     deinit {
         server.signal(SIGTERM)
         _ = server.wait(timeout: 10)
-        try? FileManager.default.removeItem(at: db.deletingLastPathComponent())
+        try? FileManager.default.removeItem(at: home)
     }
 }
 

@@ -197,11 +197,18 @@ import Glibc
         (["--max-ttl", "18446744073709551615"], "--max-ttl may be at most 315360000 seconds"),
         (["--knock-timeout", "99999999d"], "--knock-timeout may be at most 604800 seconds"),
         (["--public-url", "ftp://relay.example.org"], "invalid --public-url 'ftp://relay.example.org'"),
+        // A database password never goes on the command line (every user can read it there).
+        (["--db", "postgres://relay:s3cret-pw@127.0.0.1/chat"],
+         "invalid --db: the database URL carries a password: give it in the PGPASSWORD environment variable or in a file named by --db-password-file, never on the command line"),
+        (["--db", "postgresql://relay@127.0.0.1:99999/chat"], "invalid --db: the database URL's port must be a number from 1 to 65535"),
+        (["--db", "mysql://relay@127.0.0.1/chat"], "invalid --db: the database URL must start with postgres:// or postgresql://"),
+        (["--db", "relay.sqlite", "--db-password-file", "pw.txt"], "--db-password-file goes with a postgres:// --db"),
     ])
     func badOptions(args: [String], message: String) throws {
         let r = try CLI.run(["serve"] + args)
         #expect(r.status == 64)
         #expect(r.stderr.contains(message), "\(r.stderr)")
+        #expect(!r.stderr.contains("s3cret-pw"), "an error never repeats a password")
     }
 
     /// A minimal HTTP/1.1 GET over a plain socket: status line, headers and body as text.

@@ -6,14 +6,14 @@ import Testing
 /// When the relay moves its WAL into the database file: after enough rows, or a minute after the
 /// last checkpoint, never on every tick.
 struct CheckpointTests {
-    static func relay() throws -> (Relay, URL) {
+    static func relay() async throws -> (Relay, URL) {
         let dir = try TestRelay.makeDirectory()
-        return (try Relay(configuration: TestRelay.configuration(directory: dir, logs: LogCapture())), dir)
+        return (try await Relay(configuration: TestRelay.configuration(directory: dir, logs: LogCapture())), dir)
     }
 
     @Test func aCheckpointWaitsForRowsOrTime() async throws {
-        let (relay, dir) = try Self.relay()
-        defer { try? relay.close(); try? FileManager.default.removeItem(at: dir) }
+        let (relay, dir) = try await Self.relay()
+        defer { try? FileManager.default.removeItem(at: dir) }
         let start = relay.unCheckpointed.withLockedValue { $0.since }
 
         relay.unCheckpointed.withLockedValue { $0.rows = 5 }
@@ -29,6 +29,7 @@ struct CheckpointTests {
 
         await relay.checkpointIfDue(now: start + 1000)
         #expect(relay.unCheckpointed.withLockedValue { $0.since } == start + 61, "no rows, no checkpoint")
+        try await relay.close()
     }
 }
 
@@ -40,17 +41,17 @@ struct ShutdownCheckpointTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let logs = LogCapture()
         let config = TestRelay.configuration(directory: dir, logs: logs)
-        let relay = try Relay(configuration: config)
+        let relay = try await Relay(configuration: config)
         let id = relay.id
         // Another connection reading an old snapshot: the WAL cannot be truncated under it.
         var readerConfig = Configuration()
         readerConfig.allowsUnsafeTransactions = true  // the read transaction stays open across accesses
-        let reader = try DatabaseQueue(path: config.databasePath, configuration: readerConfig)
+        let reader = try DatabaseQueue(path: config.databasePath!, configuration: readerConfig)
         try await reader.writeWithoutTransaction { db in
             try db.execute(sql: "BEGIN DEFERRED")
             _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
         }
-        try relay.close()
+        try await relay.close()
         let line = try #require(logs.all.first { $0.contains("without a checkpoint") })
         #expect(line.hasPrefix("warning"))
         #expect(line.contains("sqlite_code=5 "), "SQLITE_BUSY: \(line)")
@@ -58,9 +59,9 @@ struct ShutdownCheckpointTests {
         try await reader.writeWithoutTransaction { db in try db.execute(sql: "ROLLBACK") }
         try reader.close()
 
-        let again = try Relay(configuration: config)
+        let again = try await Relay(configuration: config)
         #expect(again.id == id, "the WAL is replayed on the next start")
-        try again.close()
+        try await again.close()
     }
 
     @Test func storeFailuresLogSQLitesCodeAndMessage() {

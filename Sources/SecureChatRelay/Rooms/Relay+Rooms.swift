@@ -17,9 +17,8 @@ extension Relay {
         let owner = MemberRecord(signingKey: peer.signingKey, agreementKey: peer.agreementKey, name: peer.name, role: .owner)
         do {
             let commit = try GroupCommit(parsing: f.commit.bytes)
-            let room = try await store.createRoom(record, owner: owner, genesis: commit, address: conn.address,
+            let room = try await store.createRoom(record, owner: owner, genesis: commit, state: genesis, address: conn.address,
                                                   roomsPerAddress: configuration.limits.roomsPerAddress, now: t)
-            store.groups.withLockedValue { $0[room.id] = genesis }
             if room.policy == .approval { _ = knocks.code(for: room.id) }
             logger.info("room created", metadata: ["conn": "\(conn.id)", "room": "\(room.id)", "policy": "\(room.policy.rawValue)",
                                                    "ttl": "\(ttl)", "max_members": "\(maxMembers)"])

@@ -175,6 +175,6 @@ public func runRelay(_ relay: Relay, onListening: @escaping @Sendable (Int) asyn
             }
         }
     }
-    try relay.close()
+    try await relay.close()
     relay.logger.info("relay stopped")
 }

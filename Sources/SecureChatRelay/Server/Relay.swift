@@ -18,7 +18,7 @@ public final class Relay: Sendable {
     public let configuration: RelayConfiguration
     /// This relay's stable random id (the `relay` of `hello`).
     public let id: String
-    let store: RelayStore
+    let store: any RelayStore
     let hub = RoomHub()
     let knocks = KnockBook()
     let limiter: AddressLimiter
@@ -35,19 +35,26 @@ public final class Relay: Sendable {
     let unCheckpointed = NIOLockedValueBox<(rows: Int, since: Double)>((0, Relay.now))
 
     /// Opens (creating on first run) the database and applies its migrations.
-    public init(configuration: RelayConfiguration) throws {
+    public init(configuration: RelayConfiguration) async throws {
         self.configuration = configuration
         self.logger = configuration.logger
-        store = try RelayStore(path: configuration.databasePath)
-        id = try store.relayID()
+        store = try await Self.openStore(configuration.database, logger: configuration.logger)
+        id = try await store.relayID()
         limiter = AddressLimiter(limits: configuration.limits)
     }
 
-    /// Closes the database (after the services have stopped): everything committed stays, the
-    /// WAL is checkpointed into the main file. A checkpoint that cannot be written (a full disk)
-    /// is logged and is no failure: the WAL is durable and is replayed on the next start.
-    public func close() throws {
-        if let error = try store.close() {
+    static func openStore(_ database: RelayDatabase, logger: Logger) async throws -> any RelayStore {
+        switch database {
+        case .sqlite(let path): try SQLiteStore(path: path)
+        case .postgres(let settings): try await PostgresStore.open(settings, logger: logger)
+        }
+    }
+
+    /// Closes the database (after the services have stopped): everything committed stays; for
+    /// SQLite the WAL is checkpointed into the main file. A checkpoint that cannot be written (a
+    /// full disk) is logged and is no failure: the WAL is durable and is replayed on the next start.
+    public func close() async throws {
+        if let error = try await store.close() {
             logger.warning("database closed without a checkpoint: every commit is kept in its write-ahead log, replayed on the next start",
                            metadata: Self.failure(error))
         }

@@ -68,8 +68,8 @@ public struct RelayConfiguration: Sendable {
     public var host = "127.0.0.1"
     /// 0 picks a free port; the running relay reports the one it got.
     public var port = 5000
-    /// The SQLite database file (created on first run).
-    public var databasePath: String
+    /// Where state is kept: an SQLite file (created on first run) or a PostgreSQL database.
+    public var database: RelayDatabase
     /// PEM files; both or neither. With them the relay speaks https and wss.
     public var tlsCertificatePath: String?
     public var tlsKeyPath: String?
@@ -100,9 +100,19 @@ public struct RelayConfiguration: Sendable {
     /// Where structured logs go; defaults to standard error at `.info`.
     public var logger: Logger
 
-    public init(databasePath: String, logger: Logger? = nil) {
-        self.databasePath = databasePath
+    public init(database: RelayDatabase, logger: Logger? = nil) {
+        self.database = database
         self.logger = logger ?? Self.logger(level: "info")!
+    }
+
+    /// An SQLite file.
+    public init(databasePath: String, logger: Logger? = nil) {
+        self.init(database: .sqlite(path: databasePath), logger: logger)
+    }
+
+    /// The SQLite file, if state is kept in one.
+    public var databasePath: String? {
+        if case .sqlite(let path) = database { path } else { nil }
     }
 
     /// Log levels `logger(level:)` accepts, least to most severe.

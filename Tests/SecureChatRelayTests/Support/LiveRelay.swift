@@ -90,15 +90,15 @@ enum TestRelay {
         let logs = LogCapture()
         let secrets = Secrets()
         let config = configuration(directory: dir, logs: logs, adjust)
-        let relay = try Relay(configuration: config)
+        let relay = try await Relay(configuration: config)
         let app = try buildRelay(relay)
         try await app.test(setup) { client in
-            let live = LiveRelay(relay: relay, port: client.port!, logs: logs, secrets: secrets, databasePath: config.databasePath,
+            let live = LiveRelay(relay: relay, port: client.port!, logs: logs, secrets: secrets, databasePath: config.databasePath!,
                                  http: client)
             try await body(live)
         }
-        try relay.close()
-        try scan(databasePath: config.databasePath, logs: logs, secrets: secrets)
+        try await relay.close()
+        try scan(databasePath: config.databasePath!, logs: logs, secrets: secrets)
         if directory == nil { try? FileManager.default.removeItem(at: dir) }
     }
 
