@@ -35,7 +35,7 @@ public struct RelayTrust: Sendable, Equatable {
     }
 
     /// Whether `host` is an IP address (v4 dotted or v6), which TLS cannot name in SNI.
-    static func isAddress(_ host: String) -> Bool {
+    public static func isAddress(_ host: String) -> Bool {
         host.contains(":") || (!host.isEmpty && host.allSatisfy { $0.isASCII && ($0.isNumber || $0 == ".") })
     }
 

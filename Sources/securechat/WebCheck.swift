@@ -3,6 +3,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import NIOSSL
+import SecureChatClient
 import SecureChatCrypto
 import SecureChatWeb
 
@@ -114,7 +115,7 @@ struct WebCheck {
         let tls = scheme == "https"
         let host = self.host, pin = self.pin
         let context = tls ? try NIOSSLContext(configuration: .makeClientConfiguration()) : nil
-        let isAddress = host.contains(":") || host.allSatisfy { $0.isNumber || $0 == "." }
+        let isAddress = RelayTrust.isAddress(host)
         let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .connectTimeout(Self.timeout)
             .connect(host: host, port: port) { channel in
