@@ -41,8 +41,6 @@ async function loadIdentity() {
   };
   state.me = { signingKey: state.identity.signing.publicKey, agreementKey: state.identity.agreement.publicKey };
   const fp = await fingerprint(state.me.agreementKey, state.me.signingKey);
-  $("my-fingerprint").textContent = fp;
-  $("my-recipient").textContent = recipientText(state.me.agreementKey);
   state.name = (await store.getSetting("name")) ?? `guest-${fp.slice(0, 4)}`;
   state.verified = new Set((await store.getSetting("verified")) ?? []);
   $("my-name").value = state.name;
@@ -53,6 +51,10 @@ async function loadIdentity() {
     await store.putSetting("name", v);
     banner("Your new name is used the next time you open a room.");
   });
+  // Shown last: once the fingerprint is on the page, a name typed into the field is kept (before,
+  // the stored name could overwrite it, and a change could come before its listener).
+  $("my-fingerprint").textContent = fp;
+  $("my-recipient").textContent = recipientText(state.me.agreementKey);
 }
 
 function identityStatus(text, error = false) {
